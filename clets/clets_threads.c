@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+/* clets-threads: the open/read/close clet run on a pthread pool. */
+/*
+ * The threadlet/GUASI model on a stock kernel. A clet is the plain synchronous loop from Davide's reply (main_sync_loop):
+ * open, read until a 0-byte read into the file buffer at an advancing
+ * cursor, close, with ordinary libc calls. Here it runs on one of
+ * params->concurrency pool threads instead of being upcalled by the kernel
+ * on a cachemiss, so every clet pays a thread handoff whether it would have
+ * blocked or not: the cost the kernel clets are meant to avoid.
+ *
+ * The thread that calls run() is the submitter: it keeps up to concurrency
+ * clets queued or running, one per file slot (a slot owns one file buffer),
+ * reaps completions from the pool and calls done() itself.
+ *
+ * Counting: counters->syscalls adds the open, every read and the close each
+ * clet issued (what the workload costs). The pool's own futex waits and
+ * wakes are not counted here: they depend on scheduling, not on the
+ * workload, and the harness's raw_syscalls tracepoint count sees them, so
+ * the difference between the two numbers is the pool's overhead.
+ * counters->upcalls counts clet invocations (one per file).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "harness/backend.h"
+#include "harness/file_buf.h"
+#include "clet_pool.h"
+
+/* One in-flight file: the clet's argument and its result record. */
+struct clet_file {
+	/* Set by the submitter before clet_submit(). */
+	const char *path;
+	size_t file_index;
+	char *buf;		/* buf_cap bytes, guard page behind */
+	size_t buf_cap;
+	size_t read_size;
+	/* Set by the clet, read by the submitter after clet_wait(). */
+	uint64_t bytes;
+	uint64_t syscalls;
+	int status;
+};
+
+struct clets_threads_ctx {
+	struct clet_pool *pool;
+	unsigned int nslots;
+	size_t buf_cap;
+	size_t read_size;
+	struct clet_file *files;	/* nslots */
+};
+
+/* The clet: main_sync_loop for one file. Returns 0 or -errno. */
+static long read_file_clet(unsigned long arg)
+{
+	struct clet_file *f = (struct clet_file *)arg;
+	size_t pos = 0;
+	ssize_t n;
+	int fd, status = 0;
+
+	f->bytes = 0;
+	f->syscalls = 1;
+	fd = open(f->path, O_RDONLY);
+	if (fd < 0) {
+		f->status = -errno;
+		return f->status;
+	}
+	for (;;) {
+		/* file_buf_cap is the largest file plus one read: room always. */
+		if (f->buf_cap - pos < f->read_size) {
+			status = -EFBIG;
+			break;
+		}
+		n = read(fd, f->buf + pos, f->read_size);
+		f->syscalls++;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			status = -errno;
+			break;
+		}
+		if (!n)
+			break;
+		pos += n;
+	}
+	close(fd);
+	f->syscalls++;
+	f->bytes = pos;
+	f->status = status;
+	return status;
+}
+
+static int clets_threads_available(char *why, size_t why_len)
+{
+	/* Plain pthreads and libc: runs wherever the harness does. */
+	(void)why;
+	(void)why_len;
+	return 1;
+}
+
+static void clets_threads_teardown(void *data)
+{
+	struct clets_threads_ctx *ctx = data;
+	unsigned int i;
+
+	if (!ctx)
+		return;
+	clet_pool_destroy(ctx->pool);
+	if (ctx->files) {
+		for (i = 0; i < ctx->nslots; i++)
+			file_buf_free(ctx->files[i].buf, ctx->buf_cap);
+	}
+	free(ctx->files);
+	free(ctx);
+}
+
+static void *clets_threads_setup(const struct backend_params *params)
+{
+	struct clets_threads_ctx *ctx;
+	unsigned int i;
+	int err;
+
+	if (!params->concurrency || !params->buf_size ||
+	    params->file_buf_cap < params->buf_size) {
+		errno = EINVAL;
+		return NULL;
+	}
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return NULL;
+	ctx->nslots = params->concurrency;
+	ctx->buf_cap = params->file_buf_cap;
+	ctx->read_size = params->buf_size;
+	ctx->files = calloc(ctx->nslots, sizeof(*ctx->files));
+	if (!ctx->files)
+		goto fail;
+	for (i = 0; i < ctx->nslots; i++) {
+		ctx->files[i].buf = file_buf_alloc(ctx->buf_cap);
+		if (!ctx->files[i].buf)
+			goto fail;
+		ctx->files[i].buf_cap = ctx->buf_cap;
+		ctx->files[i].read_size = ctx->read_size;
+	}
+	/* One worker per slot: concurrency clets can block at once. */
+	ctx->pool = clet_pool_create(ctx->nslots);
+	if (!ctx->pool)
+		goto fail;
+	return ctx;
+fail:
+	err = errno ? errno : ENOMEM;
+	clets_threads_teardown(ctx);
+	errno = err;
+	return NULL;
+}
+
+static int clets_threads_run(void *data, const char *const *paths,
+			     size_t count, file_done_fn done, void *cookie,
+			     struct backend_counters *counters)
+{
+	struct clets_threads_ctx *ctx = data;
+	struct clet_completion c;
+	struct clet_file *f;
+	size_t next = 0;
+	unsigned int i;
+	int ret;
+
+	/* Fill every slot; each completion then frees one for the next file. */
+	for (i = 0; i < ctx->nslots && next < count; i++, next++) {
+		f = &ctx->files[i];
+		f->path = paths[next];
+		f->file_index = next;
+		ret = clet_submit(ctx->pool, read_file_clet, (unsigned long)f);
+		if (ret)
+			goto drain;
+	}
+
+	while (clet_pool_outstanding(ctx->pool)) {
+		ret = clet_wait(ctx->pool, &c);
+		if (ret)
+			return ret;
+		f = (struct clet_file *)c.arg;
+		counters->syscalls += f->syscalls;
+		counters->upcalls++;
+		done(cookie, f->file_index, f->buf, f->bytes, f->status);
+
+		if (next < count) {
+			f->path = paths[next];
+			f->file_index = next++;
+			ret = clet_submit(ctx->pool, read_file_clet,
+					  (unsigned long)f);
+			if (ret)
+				goto drain;
+		}
+	}
+	return 0;
+
+drain:
+	/* The mechanism failed: still hand back what already ran. */
+	while (!clet_wait(ctx->pool, &c)) {
+		f = (struct clet_file *)c.arg;
+		counters->syscalls += f->syscalls;
+		counters->upcalls++;
+		done(cookie, f->file_index, f->buf, f->bytes, f->status);
+	}
+	return ret;
+}
+
+const struct backend clets_threads_backend = {
+	.name		= "clets-threads",
+	.description	= "clets (plain C open/read/close) on a pthread pool with a completion queue",
+	.is_async	= 1,
+	.available	= clets_threads_available,
+	.setup		= clets_threads_setup,
+	.run		= clets_threads_run,
+	.teardown	= clets_threads_teardown,
+};

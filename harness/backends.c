@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The backend registry: one line per backend. Order is the order of the
+ * default run and of the charts' legends.
+ */
+#include <string.h>
+
+#include "harness/backend.h"
+
+extern const struct backend baseline_sync_backend;
+extern const struct backend atoms_user_backend;
+extern const struct backend atoms_uring_backend;
+extern const struct backend clets_threads_backend;
+
+const struct backend *const backends[] = {
+	&baseline_sync_backend,
+	&atoms_user_backend,
+	&atoms_uring_backend,
+	&clets_threads_backend,
+};
+
+const size_t backend_count = sizeof(backends) / sizeof(backends[0]);
+
+const struct backend *backend_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < backend_count; i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	return NULL;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run model shared by the matrix runner and the result writers: what
+ * was asked (struct bench_options), what one sample measured, and what one
+ * configuration (backend x concurrency x cache x files x size) summarises.
+ */
+#ifndef SYSLETBENCH_BENCH_H
+#define SYSLETBENCH_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/backend.h"
+#include "harness/cache.h"
+#include "harness/counters.h"
+#include "harness/stats.h"
+
+#define MAX_LIST	16
+
+struct bench_options {
+	const struct backend *backends[MAX_LIST];
+	size_t nbackends;
+	size_t files[MAX_LIST];
+	size_t nfiles;
+	size_t sizes[MAX_LIST];
+	size_t nsizes;
+	enum cache_state caches[CACHE_STATE_COUNT];
+	size_t ncaches;
+	unsigned int concurrency[MAX_LIST];
+	size_t nconcurrency;
+	size_t buf_size;
+	unsigned int reps;
+	unsigned int warmup;
+	unsigned int min_sample_ms;
+	uint64_t seed;
+	int verify_all;		/* checksum every sample, not just warm-up */
+	int quiet;
+	const char *data_dir;
+	const char *output_dir;
+	const char *target;	/* host | guest */
+	const char *accel;	/* native | kvm | tcg | icount */
+};
+
+struct sample {
+	unsigned int rep;
+	uint64_t elapsed_ns;
+	uint64_t files;		/* files processed (count x inner passes) */
+	int valid;		/* 0: rejected (cache state not verified) */
+	struct counter_sample ctr;
+	struct backend_counters bc;
+	struct cache_report cache;
+};
+
+struct config_result {
+	const struct backend *backend;
+	unsigned int concurrency;
+	enum cache_state cache;
+	size_t files;
+	size_t file_size;
+	size_t buf_size;
+	unsigned int passes;	/* inner passes per sample (hot only) */
+
+	struct sample *samples;
+	size_t nsamples;
+
+	int verified;		/* every checked file matched its checksum */
+	uint64_t files_checked;
+	uint64_t checksum_errors;
+	char error[160];	/* why this configuration has no numbers */
+
+	struct sample_stats ns_per_file;
+	double files_per_s;
+	double speedup_vs_sync;		/* NaN without a baseline */
+	double null_syscalls_per_file;
+	double syscalls_per_file;	/* the backend's own count */
+	double traced_syscalls_per_file;	/* NaN when untraced */
+	double atoms_per_file;
+	double submissions_per_file;
+};
+
+struct run_state {
+	struct bench_options opt;
+	char *dir;		/* results/<timestamp>-<host> */
+	char *started;		/* ISO 8601 */
+	struct sample_stats null_syscall_ns;
+	struct config_result *configs;
+	size_t nconfigs;
+	int complete;
+	int interrupted;
+};
+
+#endif

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Making and verifying cache states (see cache.h).
+ *
+ * Checking a file under test with mincore() would need an open(), which
+ * warms its dentry and so spoils the very state being checked. Sentinels
+ * (untimed files beside the sets) are read in, dropped in the same step as
+ * the set, and then checked: if the drop left their pages, it did not work.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/cache.h"
+#include "harness/util.h"
+
+#define SENTINELS	4
+#define SENTINEL_SIZE	(64 * 1024)
+#define DROP_ATTEMPTS	3
+
+static char *sentinel_paths[SENTINELS];
+
+static const char *const state_names[CACHE_STATE_COUNT] = {
+	[CACHE_HOT] = "hot",
+	[CACHE_COLD] = "cold",
+	[CACHE_DENTRY] = "dentry",
+};
+
+const char *cache_state_name(enum cache_state state)
+{
+	return state_names[state];
+}
+
+int cache_state_parse(const char *name, enum cache_state *state)
+{
+	int i;
+
+	for (i = 0; i < CACHE_STATE_COUNT; i++)
+		if (!strcmp(name, state_names[i])) {
+			*state = (enum cache_state)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int can_drop_caches(void)
+{
+	return access("/proc/sys/vm/drop_caches", W_OK) == 0;
+}
+
+const char *cache_cold_method(void)
+{
+	return can_drop_caches() ? "drop_caches" : "fadvise";
+}
+
+int cache_init(const char *data_dir)
+{
+	char *dir = xasprintf("%s/sentinels", data_dir);
+	char *buf = xmalloc(SENTINEL_SIZE);
+	int i, fd, ret = 0;
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		ret = -errno;
+	memset(buf, 0x5a, SENTINEL_SIZE);
+	for (i = 0; i < SENTINELS && !ret; i++) {
+		sentinel_paths[i] = xasprintf("%s/s%d", dir, i);
+		fd = open(sentinel_paths[i], O_WRONLY | O_CREAT | O_TRUNC,
+			  0644);
+		if (fd < 0 || write(fd, buf, SENTINEL_SIZE) != SENTINEL_SIZE)
+			ret = -errno ? -errno : -EIO;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (ret)
+		fprintf(stderr, "sysletbench: sentinels in %s: %s\n", dir,
+			strerror(-ret));
+	free(buf);
+	free(dir);
+	return ret;
+}
+
+static long meminfo_cached_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Cached: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static void read_whole(const char *path)
+{
+	char buf[16384];
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+}
+
+static void fadvise_dontneed(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return;
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+}
+
+/* Resident pages of path, or -1. */
+static long resident_pages(const char *path)
+{
+	long page = sysconf(_SC_PAGESIZE), pages, i, n = 0;
+	unsigned char vec[SENTINEL_SIZE / 4096 + 1];
+	struct stat st;
+	void *map;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || st.st_size == 0 || st.st_size > SENTINEL_SIZE) {
+		close(fd);
+		return -1;
+	}
+	pages = (st.st_size + page - 1) / page;
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return -1;
+	if (mincore(map, (size_t)st.st_size, vec))
+		n = -1;
+	for (i = 0; n >= 0 && i < pages; i++)
+		n += vec[i] & 1;
+	munmap(map, (size_t)st.st_size);
+	return n;
+}
+
+static int write_drop_caches(const char *what)
+{
+	int fd, ret = 0;
+
+	sync();
+	fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, what, strlen(what)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int drop_once(enum cache_state state, const struct file_set *set,
+		     struct cache_report *report)
+{
+	long pages = 0, n;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < SENTINELS; i++)
+		read_whole(sentinel_paths[i]);
+	report->cached_kb_before = meminfo_cached_kb();
+	if (can_drop_caches()) {
+		report->method = state == CACHE_COLD ? "drop_caches=3" :
+						       "drop_caches=1";
+		ret = write_drop_caches(state == CACHE_COLD ? "3" : "1");
+	} else {
+		/* Dentries stay warm this way: cold degrades to dentry. */
+		report->method = "fadvise";
+		sync();
+		for (i = 0; i < set->count; i++)
+			fadvise_dontneed(set->paths[i]);
+		for (i = 0; i < SENTINELS; i++)
+			fadvise_dontneed(sentinel_paths[i]);
+	}
+	report->cached_kb_after = meminfo_cached_kb();
+	if (ret)
+		return ret;
+	for (i = 0; i < SENTINELS; i++) {
+		n = resident_pages(sentinel_paths[i]);
+		if (n < 0)
+			return -EIO;
+		pages += n;
+	}
+	report->sentinel_pages = pages;
+	report->verified = pages == 0;
+	return 0;
+}
+
+int cache_prepare(enum cache_state state, const struct file_set *set,
+		  struct cache_report *report)
+{
+	int attempt, ret;
+	size_t i;
+
+	memset(report, 0, sizeof(*report));
+	if (state == CACHE_HOT) {
+		report->method = "preread";
+		for (i = 0; i < set->count; i++)
+			read_whole(set->paths[i]);
+		report->verified = 1;
+		return 0;
+	}
+	for (attempt = 0; attempt < DROP_ATTEMPTS; attempt++) {
+		ret = drop_once(state, set, report);
+		if (ret)
+			return ret;
+		if (report->verified)
+			return 0;
+	}
+	return -EAGAIN;
+}

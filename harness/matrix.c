@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The matrix runner (see matrix.h).
+ *
+ * Verification: the first warm-up run of every variant checksums every
+ * file's bytes against the manifest (the backend never sees the expected
+ * values); a variant that fails it is reported and gets no numbers. Timed
+ * samples check status and byte counts only, so that hashing does not
+ * inflate the timings, unless --verify-all asks for full checks throughout.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/matrix.h"
+#include "harness/results.h"
+#include "harness/util.h"
+#include "harness/workload.h"
+
+volatile int matrix_stop_requested;
+
+struct variant {
+	struct config_result *cfg;
+	void *ctx;
+};
+
+struct done_check {
+	const struct file_set *set;
+	int verify;
+	uint64_t checked;
+	uint64_t errors;
+	int first_status;
+	size_t first_bad;
+};
+
+static void on_file_done(void *cookie, size_t index, const void *buf,
+			 uint64_t bytes, int status)
+{
+	struct done_check *chk = cookie;
+	int bad = status != 0;
+
+	if (!bad && bytes != BYTES_UNKNOWN && bytes != chk->set->size)
+		bad = 1;
+	if (!bad && chk->verify) {
+		chk->checked++;
+		bad = checksum64(buf, chk->set->size) !=
+		      chk->set->checksums[index];
+	}
+	if (bad) {
+		if (!chk->errors) {
+			chk->first_status = status;
+			chk->first_bad = index;
+		}
+		chk->errors++;
+	}
+}
+
+static int run_once(struct variant *v, const struct file_set *set,
+		    int verify, struct backend_counters *bc)
+{
+	struct config_result *cfg = v->cfg;
+	struct done_check chk = { .set = set, .verify = verify };
+	int ret;
+
+	ret = cfg->backend->run(v->ctx, (const char *const *)set->paths,
+				set->count, on_file_done, &chk, bc);
+	cfg->files_checked += chk.checked;
+	cfg->checksum_errors += chk.errors;
+	if (ret)
+		snprintf(cfg->error, sizeof(cfg->error), "run failed: %s",
+			 strerror(-ret));
+	else if (chk.errors)
+		snprintf(cfg->error, sizeof(cfg->error),
+			 "%llu bad files, first %s (status %d%s)",
+			 (unsigned long long)chk.errors,
+			 set->paths[chk.first_bad], chk.first_status,
+			 chk.first_status ? "" : ", wrong bytes");
+	return ret || chk.errors ? -1 : 0;
+}
+
+static void progress(const struct run_state *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void progress(const struct run_state *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (run->opt.quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+/* Hot samples loop over the set until min_sample_ms; cold ones cannot. */
+static unsigned int passes_for(const struct bench_options *opt,
+			       enum cache_state cache, uint64_t one_pass_ns)
+{
+	uint64_t target = (uint64_t)opt->min_sample_ms * 1000000ULL;
+	uint64_t passes;
+
+	if (cache != CACHE_HOT || !one_pass_ns)
+		return 1;
+	passes = (target + one_pass_ns - 1) / one_pass_ns;
+	return passes < 1 ? 1 : passes > 100000 ? 100000 : (unsigned int)passes;
+}
+
+static void sample_once(struct run_state *run, struct variant *v,
+			const struct file_set *set, unsigned int rep)
+{
+	struct config_result *cfg = v->cfg;
+	struct sample *s = &cfg->samples[cfg->nsamples];
+	unsigned int p;
+	uint64_t t0;
+	int failed = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->rep = rep;
+	/* Hot files stay hot from the warm-up and earlier samples. */
+	if (cfg->cache == CACHE_HOT) {
+		s->cache.method = "warm";
+		s->cache.verified = 1;
+	} else if (cache_prepare(cfg->cache, set, &s->cache)) {
+		/* Unverified drop: record the rejection, keep no time. */
+		cfg->nsamples++;
+		return;
+	}
+	counters_begin();
+	t0 = now_ns();
+	for (p = 0; p < cfg->passes && !failed; p++)
+		failed = run_once(v, set, run->opt.verify_all, &s->bc);
+	s->elapsed_ns = now_ns() - t0;
+	counters_end(&s->ctr);
+	s->files = (uint64_t)cfg->passes * set->count;
+	s->valid = !failed;
+	cfg->nsamples++;
+}
+
+static void warm_up(struct run_state *run, struct variant *v,
+		    const struct file_set *set)
+{
+	struct config_result *cfg = v->cfg;
+	struct backend_counters bc = { 0 };
+	struct cache_report report;
+	unsigned int w;
+	uint64_t t0, best = 0;
+
+	for (w = 0; w < run->opt.warmup && !cfg->error[0]; w++) {
+		cache_prepare(cfg->cache, set, &report);
+		t0 = now_ns();
+		if (run_once(v, set, w == 0, &bc))
+			return;
+		if (!best || now_ns() - t0 < best)
+			best = now_ns() - t0;
+	}
+	cfg->verified = !cfg->error[0] && cfg->files_checked == set->count;
+	cfg->passes = passes_for(&run->opt, cfg->cache, best);
+}
+
+static size_t variants_for(struct run_state *run, const struct file_set *set,
+			   enum cache_state cache, struct variant *out)
+{
+	const struct bench_options *opt = &run->opt;
+	struct backend_params params;
+	struct config_result *cfg;
+	size_t b, c, n = 0;
+
+	for (b = 0; b < opt->nbackends; b++) {
+		for (c = 0; c < (opt->backends[b]->is_async ?
+					 opt->nconcurrency : 1);
+		     c++) {
+			run->configs = xrealloc(run->configs,
+						(run->nconfigs + 1) *
+							sizeof(*run->configs));
+			cfg = &run->configs[run->nconfigs++];
+			memset(cfg, 0, sizeof(*cfg));
+			cfg->backend = opt->backends[b];
+			cfg->concurrency = opt->backends[b]->is_async ?
+						   opt->concurrency[c] :
+						   1;
+			cfg->cache = cache;
+			cfg->files = set->count;
+			cfg->file_size = set->size;
+			cfg->buf_size = opt->buf_size;
+			cfg->samples = xcalloc(opt->reps, sizeof(*cfg->samples));
+			params.concurrency = cfg->concurrency;
+			params.buf_size = opt->buf_size;
+			params.file_buf_cap = set->size + opt->buf_size;
+			out[n].cfg = cfg;
+			out[n].ctx = cfg->backend->setup(&params);
+			if (!out[n].ctx)
+				snprintf(cfg->error, sizeof(cfg->error),
+					 "setup failed: %s", strerror(errno));
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Runs one (set, cache) group of variants; 1 if any variant failed. */
+static int run_group(struct run_state *run, const struct file_set *set,
+		     enum cache_state cache, size_t group_no, size_t groups)
+{
+	struct variant v[MAX_LIST * MAX_LIST];
+	size_t first = run->nconfigs, n, i;
+	unsigned int rep;
+	uint64_t t0 = now_ns();
+	int failed = 0;
+
+	n = variants_for(run, set, cache, v);
+	/* configs may have moved while growing: rebind. */
+	for (i = 0; i < n; i++)
+		v[i].cfg = &run->configs[first + i];
+	progress(run, "[%zu/%zu] %zu files x %zu B, %s: ", group_no + 1,
+		 groups, set->count, set->size, cache_state_name(cache));
+	for (i = 0; i < n; i++)
+		if (!v[i].cfg->error[0])
+			warm_up(run, &v[i], set);
+	for (rep = 0; rep < run->opt.reps && !matrix_stop_requested; rep++) {
+		for (i = 0; i < n && !matrix_stop_requested; i++)
+			if (!v[i].cfg->error[0])
+				sample_once(run, &v[i], set, rep);
+		progress(run, ".");
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].ctx)
+			v[i].cfg->backend->teardown(v[i].ctx);
+		if (v[i].cfg->error[0]) {
+			failed = 1;
+			progress(run, "\n  %s/c%u: %s", v[i].cfg->backend->name,
+				 v[i].cfg->concurrency, v[i].cfg->error);
+		}
+	}
+	results_summarise(run, first, n);
+	progress(run, " %.1f s\n", (double)(now_ns() - t0) / 1e9);
+	results_write(run);
+	return failed;
+}
+
+int matrix_run(struct run_state *run)
+{
+	const struct bench_options *opt = &run->opt;
+	size_t s, f, c, group = 0;
+	size_t groups = opt->nsizes * opt->nfiles * opt->ncaches;
+	struct file_set set;
+	int failed = 0;
+
+	for (s = 0; s < opt->nsizes && !matrix_stop_requested; s++) {
+		for (f = 0; f < opt->nfiles && !matrix_stop_requested; f++) {
+			progress(run, "file set %zu x %zu B ...\n",
+				 opt->files[f], opt->sizes[s]);
+			if (file_set_open(&set, opt->data_dir, opt->files[f],
+					  opt->sizes[s], opt->seed))
+				return 1;
+			for (c = 0; c < opt->ncaches && !matrix_stop_requested;
+			     c++)
+				failed |= run_group(run, &set, opt->caches[c],
+						    group++, groups);
+			file_set_close(&set);
+		}
+	}
+	return failed || matrix_stop_requested;
+}

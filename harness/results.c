@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Writing the results directory (see results.h).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/results.h"
+#include "harness/sysinfo.h"
+#include "harness/util.h"
+
+static const char *const sample_columns =
+	"target,accel,backend,concurrency,cache,files,file_size,buf_size,"
+	"rep,valid,passes,elapsed_ns,ns_per_file,files_per_s,"
+	"syscalls_per_file,traced_syscalls_per_file,atoms_per_file,"
+	"submissions_per_file,cachemisses_per_file,user_ns_per_file,"
+	"sys_ns_per_file,vcsw,ivcsw,minflt,majflt,instructions_per_file,"
+	"cycles_per_file,task_clock_ns_per_file,context_switches,"
+	"page_faults,cache_method,sentinel_pages";
+
+static const char *const summary_columns =
+	"target,accel,backend,cache,files,file_size,buf_size,concurrency,"
+	"samples,median_ns,ci_lo_ns,ci_hi_ns,min_ns,kbest_ns,files_per_s,"
+	"speedup_vs_sync,null_syscalls_per_file,syscalls_per_file,"
+	"traced_syscalls_per_file";
+
+static char *iso_now(void)
+{
+	char buf[32];
+	time_t t = time(NULL);
+
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	return xstrdup(buf);
+}
+
+int results_open(struct run_state *run)
+{
+	struct sysinfo_meta meta;
+	char stamp[32];
+	time_t t = time(NULL);
+
+	sysinfo_read(&meta);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&t));
+	if (mkdir(run->opt.output_dir, 0755) && errno != EEXIST)
+		goto fail;
+	run->dir = xasprintf("%s/%s-%s", run->opt.output_dir, stamp,
+			     meta.hostname);
+	if (mkdir(run->dir, 0755) && errno != EEXIST)
+		goto fail;
+	run->started = iso_now();
+	return results_write(run);
+fail:
+	fprintf(stderr, "sysletbench: cannot create results directory under %s: %s\n",
+		run->opt.output_dir, strerror(errno));
+	return -errno;
+}
+
+static double per_file(double total, uint64_t files)
+{
+	return files ? total / (double)files : NAN;
+}
+
+static const struct config_result *find_sync(const struct run_state *run,
+					     const struct config_result *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < run->nconfigs; i++) {
+		const struct config_result *b = &run->configs[i];
+
+		if (!strcmp(b->backend->name, "baseline_sync") &&
+		    b->cache == cfg->cache && b->files == cfg->files &&
+		    b->file_size == cfg->file_size && !b->error[0])
+			return b;
+	}
+	return NULL;
+}
+
+void results_summarise(struct run_state *run, size_t first, size_t n)
+{
+	size_t i, k, valid;
+
+	for (i = first; i < first + n; i++) {
+		struct config_result *cfg = &run->configs[i];
+		double *ns = xcalloc(cfg->nsamples, sizeof(*ns));
+		double sys = 0, traced = 0, atoms = 0, subs = 0;
+		uint64_t files = 0;
+		int untraced = 0;
+
+		for (valid = 0, k = 0; k < cfg->nsamples; k++) {
+			const struct sample *s = &cfg->samples[k];
+
+			if (!s->valid)
+				continue;
+			ns[valid++] = per_file((double)s->elapsed_ns, s->files);
+			files += s->files;
+			sys += (double)s->bc.syscalls;
+			atoms += (double)s->bc.atoms;
+			subs += (double)s->bc.submissions;
+			if (s->ctr.value[CTR_SYSCALLS] < 0)
+				untraced = 1;
+			traced += (double)s->ctr.value[CTR_SYSCALLS];
+		}
+		stats_compute(ns, valid, &cfg->ns_per_file);
+		free(ns);
+		cfg->files_per_s = 1e9 / cfg->ns_per_file.median;
+		cfg->null_syscalls_per_file = cfg->ns_per_file.median /
+					      run->null_syscall_ns.median;
+		cfg->syscalls_per_file = per_file(sys, files);
+		cfg->traced_syscalls_per_file =
+			untraced ? NAN : per_file(traced, files);
+		cfg->atoms_per_file = per_file(atoms, files);
+		cfg->submissions_per_file = per_file(subs, files);
+	}
+	for (i = first; i < first + n; i++) {
+		struct config_result *cfg = &run->configs[i];
+		const struct config_result *sync = find_sync(run, cfg);
+
+		cfg->speedup_vs_sync = sync ? sync->ns_per_file.median /
+						      cfg->ns_per_file.median :
+					      NAN;
+	}
+}
+
+/* Numbers that may be NaN: empty in CSV, null in JSON. */
+static void csv_num(FILE *f, double v, const char *fmt)
+{
+	fputc(',', f);
+	if (!isnan(v) && !isinf(v))
+		fprintf(f, fmt, v);
+}
+
+static void json_num(FILE *f, const char *key, double v)
+{
+	if (isnan(v) || isinf(v))
+		fprintf(f, "\"%s\": null", key);
+	else
+		fprintf(f, "\"%s\": %.6g", key, v);
+}
+
+static void json_str(FILE *f, const char *key, const char *v)
+{
+	fprintf(f, "\"%s\": \"", key);
+	for (; v && *v; v++) {
+		if (*v == '"' || *v == '\\')
+			fprintf(f, "\\%c", *v);
+		else if ((unsigned char)*v < 0x20)
+			fprintf(f, "\\u%04x", *v);
+		else
+			fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+static double counter_per_file(const struct sample *s, enum counter_id id)
+{
+	return s->ctr.value[id] < 0 ? NAN :
+				      per_file((double)s->ctr.value[id], s->files);
+}
+
+static void write_samples_csv(FILE *f, const struct run_state *run)
+{
+	size_t i, k;
+
+	fprintf(f, "%s\n", sample_columns);
+	for (i = 0; i < run->nconfigs; i++) {
+		const struct config_result *cfg = &run->configs[i];
+
+		for (k = 0; k < cfg->nsamples; k++) {
+			const struct sample *s = &cfg->samples[k];
+
+			fprintf(f, "%s,%s,%s,%u,%s,%zu,%zu,%zu,%u,%d,%u,%llu",
+				run->opt.target, run->opt.accel,
+				cfg->backend->name, cfg->concurrency,
+				cache_state_name(cfg->cache), cfg->files,
+				cfg->file_size, cfg->buf_size, s->rep,
+				s->valid, cfg->passes,
+				(unsigned long long)s->elapsed_ns);
+			csv_num(f, per_file((double)s->elapsed_ns, s->files),
+				"%.1f");
+			csv_num(f, s->elapsed_ns ? 1e9 * (double)s->files /
+							   (double)s->elapsed_ns :
+						   NAN,
+				"%.1f");
+			csv_num(f, per_file((double)s->bc.syscalls, s->files),
+				"%.3f");
+			csv_num(f, counter_per_file(s, CTR_SYSCALLS), "%.3f");
+			csv_num(f, per_file((double)s->bc.atoms, s->files),
+				"%.3f");
+			csv_num(f, per_file((double)s->bc.submissions,
+					    s->files),
+				"%.3f");
+			csv_num(f, per_file((double)s->bc.cachemisses,
+					    s->files),
+				"%.3f");
+			csv_num(f, per_file((double)s->ctr.utime_ns, s->files),
+				"%.1f");
+			csv_num(f, per_file((double)s->ctr.stime_ns, s->files),
+				"%.1f");
+			fprintf(f, ",%lld,%lld,%lld,%lld",
+				(long long)s->ctr.vcsw,
+				(long long)s->ctr.ivcsw,
+				(long long)s->ctr.minflt,
+				(long long)s->ctr.majflt);
+			csv_num(f, counter_per_file(s, CTR_INSTRUCTIONS),
+				"%.1f");
+			csv_num(f, counter_per_file(s, CTR_CYCLES), "%.1f");
+			csv_num(f, counter_per_file(s, CTR_TASK_CLOCK), "%.1f");
+			csv_num(f, s->ctr.value[CTR_CONTEXT_SWITCHES] < 0 ?
+					   NAN :
+					   (double)s->ctr.value[CTR_CONTEXT_SWITCHES],
+				"%.0f");
+			csv_num(f, s->ctr.value[CTR_PAGE_FAULTS] < 0 ?
+					   NAN :
+					   (double)s->ctr.value[CTR_PAGE_FAULTS],
+				"%.0f");
+			fprintf(f, ",%s,%ld\n",
+				s->cache.method ? s->cache.method : "",
+				s->cache.sentinel_pages);
+		}
+	}
+}
+
+static int has_numbers(const struct config_result *cfg)
+{
+	return !cfg->error[0] && cfg->ns_per_file.n > 0;
+}
+
+static void write_summary_csv(FILE *f, const struct run_state *run)
+{
+	size_t i;
+
+	fprintf(f, "%s\n", summary_columns);
+	for (i = 0; i < run->nconfigs; i++) {
+		const struct config_result *cfg = &run->configs[i];
+		const struct sample_stats *st = &cfg->ns_per_file;
+
+		if (!has_numbers(cfg))
+			continue;
+		fprintf(f, "%s,%s,%s,%s,%zu,%zu,%zu,%u,%zu", run->opt.target,
+			run->opt.accel, cfg->backend->name,
+			cache_state_name(cfg->cache), cfg->files,
+			cfg->file_size, cfg->buf_size, cfg->concurrency,
+			st->n);
+		csv_num(f, st->median, "%.1f");
+		csv_num(f, st->ci_lo, "%.1f");
+		csv_num(f, st->ci_hi, "%.1f");
+		csv_num(f, st->min, "%.1f");
+		csv_num(f, st->kbest, "%.1f");
+		csv_num(f, cfg->files_per_s, "%.1f");
+		csv_num(f, cfg->speedup_vs_sync, "%.4f");
+		csv_num(f, cfg->null_syscalls_per_file, "%.2f");
+		csv_num(f, cfg->syscalls_per_file, "%.3f");
+		csv_num(f, cfg->traced_syscalls_per_file, "%.3f");
+		fputc('\n', f);
+	}
+}
+
+static void md_num(FILE *f, double v, const char *fmt)
+{
+	fputs(" | ", f);
+	if (isnan(v))
+		fputs("n/a", f);
+	else
+		fprintf(f, fmt, v);
+}
+
+static void write_summary_md(FILE *f, const struct run_state *run)
+{
+	struct sysinfo_meta meta;
+	size_t i;
+
+	sysinfo_read(&meta);
+	fprintf(f, "# sysletbench results: %s (%s), %s\n\n", run->opt.target,
+		run->opt.accel, run->complete ? "complete" : "INCOMPLETE");
+	fprintf(f, "Measured on %s, kernel %s, %s (%ld CPUs), started %s. "
+		   "Null syscall (getppid): %.1f ns (95%% CI %.1f-%.1f).\n\n",
+		meta.hostname, meta.kernel_release, meta.cpu_model, meta.cpus,
+		run->started, run->null_syscall_ns.median,
+		run->null_syscall_ns.ci_lo, run->null_syscall_ns.ci_hi);
+	fputs("| backend | in flight | cache | files | size | median ns/file "
+	      "[95% CI] | k-best | files/s | vs sync | null syscalls/file | "
+	      "syscalls/file (own / traced) |\n",
+	      f);
+	fputs("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
+	for (i = 0; i < run->nconfigs; i++) {
+		const struct config_result *cfg = &run->configs[i];
+		const struct sample_stats *st = &cfg->ns_per_file;
+
+		fprintf(f, "| %s | %u | %s | %zu | %zu", cfg->backend->name,
+			cfg->concurrency, cache_state_name(cfg->cache),
+			cfg->files, cfg->file_size);
+		if (!has_numbers(cfg)) {
+			fprintf(f, " | no result: %s | | | | | |\n",
+				cfg->error[0] ? cfg->error :
+						"every sample rejected");
+			continue;
+		}
+		fprintf(f, " | %.0f [%.0f-%.0f]", st->median, st->ci_lo,
+			st->ci_hi);
+		md_num(f, st->kbest, "%.0f");
+		md_num(f, cfg->files_per_s, "%.0f");
+		md_num(f, cfg->speedup_vs_sync, "%.2fx");
+		md_num(f, cfg->null_syscalls_per_file, "%.1f");
+		md_num(f, cfg->syscalls_per_file, "%.2f");
+		fputs(" /", f);
+		if (isnan(cfg->traced_syscalls_per_file))
+			fputs(" n/a", f);
+		else
+			fprintf(f, " %.2f", cfg->traced_syscalls_per_file);
+		fputs(" |\n", f);
+	}
+}
+
+static void json_options(FILE *f, const struct bench_options *opt)
+{
+	size_t i;
+
+	fputs("  \"parameters\": {\"files\": [", f);
+	for (i = 0; i < opt->nfiles; i++)
+		fprintf(f, "%s%zu", i ? ", " : "", opt->files[i]);
+	fputs("], \"file_sizes\": [", f);
+	for (i = 0; i < opt->nsizes; i++)
+		fprintf(f, "%s%zu", i ? ", " : "", opt->sizes[i]);
+	fputs("], \"caches\": [", f);
+	for (i = 0; i < opt->ncaches; i++)
+		fprintf(f, "%s\"%s\"", i ? ", " : "",
+			cache_state_name(opt->caches[i]));
+	fputs("], \"concurrency\": [", f);
+	for (i = 0; i < opt->nconcurrency; i++)
+		fprintf(f, "%s%u", i ? ", " : "", opt->concurrency[i]);
+	fputs("], \"backends\": [", f);
+	for (i = 0; i < opt->nbackends; i++)
+		fprintf(f, "%s\"%s\"", i ? ", " : "", opt->backends[i]->name);
+	fprintf(f,
+		"], \"buf_size\": %zu, \"reps\": %u, \"warmup\": %u, "
+		"\"min_sample_ms\": %u, \"seed\": %llu, \"verify_all\": %s, ",
+		opt->buf_size, opt->reps, opt->warmup, opt->min_sample_ms,
+		(unsigned long long)opt->seed,
+		opt->verify_all ? "true" : "false");
+	json_str(f, "cold_method", cache_cold_method());
+	fputs("},\n", f);
+}
+
+static void json_meta(FILE *f, const struct run_state *run)
+{
+	struct sysinfo_meta meta;
+	char why[160];
+	size_t i;
+	int id;
+
+	sysinfo_read(&meta);
+	fprintf(f, "  ");
+	json_str(f, "schema", RESULTS_SCHEMA);
+	fprintf(f, ",\n  \"complete\": %s, \"interrupted\": %s,\n  ",
+		run->complete ? "true" : "false",
+		run->interrupted ? "true" : "false");
+	json_str(f, "target", run->opt.target);
+	fputs(", ", f);
+	json_str(f, "accel", run->opt.accel);
+	fputs(",\n  ", f);
+	json_str(f, "started", run->started);
+	fputs(", ", f);
+	json_str(f, "hostname", meta.hostname);
+	fputs(",\n  ", f);
+	json_str(f, "kernel_release", meta.kernel_release);
+	fputs(", ", f);
+	json_str(f, "kernel_version", meta.kernel_version);
+	fputs(",\n  ", f);
+	json_str(f, "machine", meta.machine);
+	fputs(", ", f);
+	json_str(f, "cpu_model", meta.cpu_model);
+	fprintf(f, ", \"cpus\": %ld,\n  ", meta.cpus);
+	json_str(f, "compiler", meta.compiler);
+	fputs(", ", f);
+	json_str(f, "git_commit", meta.git_commit);
+	fputs(",\n", f);
+	json_options(f, &run->opt);
+	fputs("  \"null_syscall_ns\": {", f);
+	json_num(f, "median", run->null_syscall_ns.median);
+	fputs(", ", f);
+	json_num(f, "ci_lo", run->null_syscall_ns.ci_lo);
+	fputs(", ", f);
+	json_num(f, "ci_hi", run->null_syscall_ns.ci_hi);
+	fprintf(f, ", \"samples\": %zu},\n  \"backends\": [\n",
+		run->null_syscall_ns.n);
+	for (i = 0; i < backend_count; i++) {
+		int ok;
+
+		why[0] = 0;
+		ok = backends[i]->available(why, sizeof(why));
+		fputs("    {", f);
+		json_str(f, "name", backends[i]->name);
+		fputs(", ", f);
+		json_str(f, "description", backends[i]->description);
+		fprintf(f, ", \"available\": %s, ", ok ? "true" : "false");
+		json_str(f, "why", ok ? "" : why);
+		fprintf(f, "}%s\n", i + 1 < backend_count ? "," : "");
+	}
+	fputs("  ],\n  \"counters\": [\n", f);
+	for (id = 0; id < CTR_COUNT; id++) {
+		const char *reason = counter_unsupported_reason(id);
+
+		fputs("    {", f);
+		json_str(f, "name", counter_name(id));
+		fprintf(f, ", \"supported\": %s, ", reason ? "false" : "true");
+		json_str(f, "why", reason ? reason : "");
+		fprintf(f, "}%s\n", id + 1 < CTR_COUNT ? "," : "");
+	}
+	fputs("  ],\n", f);
+}
+
+static void json_sample(FILE *f, const struct sample *s)
+{
+	int id;
+
+	fprintf(f,
+		"        {\"rep\": %u, \"valid\": %s, \"elapsed_ns\": %llu, "
+		"\"files\": %llu, ",
+		s->rep, s->valid ? "true" : "false",
+		(unsigned long long)s->elapsed_ns,
+		(unsigned long long)s->files);
+	json_num(f, "ns_per_file", per_file((double)s->elapsed_ns, s->files));
+	fprintf(f,
+		", \"backend\": {\"syscalls\": %llu, \"atoms\": %llu, "
+		"\"submissions\": %llu, \"cachemisses\": %llu, "
+		"\"inline_done\": %llu, \"upcalls\": %llu}",
+		(unsigned long long)s->bc.syscalls,
+		(unsigned long long)s->bc.atoms,
+		(unsigned long long)s->bc.submissions,
+		(unsigned long long)s->bc.cachemisses,
+		(unsigned long long)s->bc.inline_done,
+		(unsigned long long)s->bc.upcalls);
+	fprintf(f,
+		", \"rusage\": {\"utime_ns\": %lld, \"stime_ns\": %lld, "
+		"\"vcsw\": %lld, \"ivcsw\": %lld, \"minflt\": %lld, "
+		"\"majflt\": %lld}, \"counters\": {",
+		(long long)s->ctr.utime_ns, (long long)s->ctr.stime_ns,
+		(long long)s->ctr.vcsw, (long long)s->ctr.ivcsw,
+		(long long)s->ctr.minflt, (long long)s->ctr.majflt);
+	for (id = 0; id < CTR_COUNT; id++) {
+		if (s->ctr.value[id] < 0)
+			fprintf(f, "%s\"%s\": null", id ? ", " : "",
+				counter_name(id));
+		else
+			fprintf(f, "%s\"%s\": %lld", id ? ", " : "",
+				counter_name(id), (long long)s->ctr.value[id]);
+	}
+	fputs("}, \"cache\": {", f);
+	json_str(f, "method", s->cache.method ? s->cache.method : "");
+	fprintf(f,
+		", \"verified\": %s, \"sentinel_pages\": %ld, "
+		"\"cached_kb_before\": %ld, \"cached_kb_after\": %ld}}",
+		s->cache.verified ? "true" : "false", s->cache.sentinel_pages,
+		s->cache.cached_kb_before, s->cache.cached_kb_after);
+}
+
+static void json_config(FILE *f, const struct config_result *cfg)
+{
+	const struct sample_stats *st = &cfg->ns_per_file;
+	size_t k;
+
+	fputs("    {", f);
+	json_str(f, "backend", cfg->backend->name);
+	fprintf(f,
+		", \"concurrency\": %u, \"cache\": \"%s\", \"files\": %zu, "
+		"\"file_size\": %zu, \"buf_size\": %zu, \"passes\": %u,\n     "
+		"\"verified\": %s, \"files_checked\": %llu, "
+		"\"checksum_errors\": %llu, ",
+		cfg->concurrency, cache_state_name(cfg->cache), cfg->files,
+		cfg->file_size, cfg->buf_size, cfg->passes,
+		cfg->verified ? "true" : "false",
+		(unsigned long long)cfg->files_checked,
+		(unsigned long long)cfg->checksum_errors);
+	json_str(f, "error", cfg->error);
+	fprintf(f, ",\n     \"ns_per_file\": {\"n\": %zu, ", st->n);
+	json_num(f, "median", st->median);
+	fputs(", ", f);
+	json_num(f, "ci_lo", st->ci_lo);
+	fputs(", ", f);
+	json_num(f, "ci_hi", st->ci_hi);
+	fputs(", ", f);
+	json_num(f, "ci_level", st->ci_level);
+	fputs(", ", f);
+	json_num(f, "min", st->min);
+	fputs(", ", f);
+	json_num(f, "max", st->max);
+	fputs(", ", f);
+	json_num(f, "mean", st->mean);
+	fputs(", ", f);
+	json_num(f, "kbest", st->kbest);
+	fputs("},\n     ", f);
+	json_num(f, "files_per_s", cfg->files_per_s);
+	fputs(", ", f);
+	json_num(f, "speedup_vs_sync", cfg->speedup_vs_sync);
+	fputs(", ", f);
+	json_num(f, "null_syscalls_per_file", cfg->null_syscalls_per_file);
+	fputs(",\n     ", f);
+	json_num(f, "syscalls_per_file", cfg->syscalls_per_file);
+	fputs(", ", f);
+	json_num(f, "traced_syscalls_per_file",
+		 cfg->traced_syscalls_per_file);
+	fputs(", ", f);
+	json_num(f, "atoms_per_file", cfg->atoms_per_file);
+	fputs(", ", f);
+	json_num(f, "submissions_per_file", cfg->submissions_per_file);
+	fputs(",\n     \"samples\": [\n", f);
+	for (k = 0; k < cfg->nsamples; k++) {
+		json_sample(f, &cfg->samples[k]);
+		fprintf(f, "%s\n", k + 1 < cfg->nsamples ? "," : "");
+	}
+	fputs("     ]}", f);
+}
+
+static void write_json(FILE *f, const struct run_state *run)
+{
+	size_t i;
+
+	fputs("{\n", f);
+	json_meta(f, run);
+	fputs("  \"configs\": [\n", f);
+	for (i = 0; i < run->nconfigs; i++) {
+		json_config(f, &run->configs[i]);
+		fprintf(f, "%s\n", i + 1 < run->nconfigs ? "," : "");
+	}
+	fputs("  ]\n}\n", f);
+}
+
+/* Writes dir/name through a temporary and rename(2). */
+static int write_atomic(const struct run_state *run, const char *name,
+			void (*writer)(FILE *, const struct run_state *))
+{
+	char *tmp = xasprintf("%s/.%s.tmp", run->dir, name);
+	char *path = xasprintf("%s/%s", run->dir, name);
+	FILE *f = fopen(tmp, "w");
+	int ret = 0;
+
+	if (!f) {
+		ret = -errno;
+		goto out;
+	}
+	writer(f, run);
+	if (fflush(f) || fsync(fileno(f)))
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+out:
+	if (ret) {
+		fprintf(stderr, "sysletbench: writing %s: %s\n", path,
+			strerror(-ret));
+		unlink(tmp);
+	}
+	free(tmp);
+	free(path);
+	return ret;
+}
+
+int results_write(struct run_state *run)
+{
+	int ret = 0;
+
+	ret |= write_atomic(run, "results.csv", write_samples_csv);
+	ret |= write_atomic(run, "summary.csv", write_summary_csv);
+	ret |= write_atomic(run, "summary.md", write_summary_md);
+	/* Last: a complete results.json vouches for the files above. */
+	ret |= write_atomic(run, "results.json", write_json);
+	return ret ? -EIO : 0;
+}
