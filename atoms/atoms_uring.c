@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* atoms-uring: the open/read-until-EOF/close atom chain compiled to io_uring links. */
+/* atoms-uring: the open/read/close atom chain compiled to io_uring links. */
 /*
  * The syslet chain from the email is
  *
@@ -81,9 +81,9 @@
 #define TAG_CLOSE		0x81
 
 enum chain_state {
-	CHAIN_IDLE,		/* no file; may still hold the last one open */
-	CHAIN_READING,		/* a round of the current file is in flight */
-	CHAIN_CLOSING,		/* only the final close_direct is in flight */
+	CHAIN_IDLE,		/* no file; its slot may hold the last one */
+	CHAIN_READING,		/* a round of its file is in flight */
+	CHAIN_CLOSING,		/* only the last close_direct in flight */
 };
 
 struct uring_chain {
@@ -110,7 +110,7 @@ struct atoms_uring_ctx {
 	unsigned int nidle;
 	unsigned int busy;	/* chains READING or CLOSING */
 	int close_err;		/* first close_direct error of this run */
-	int broken;		/* a run() failed midway: the ring is unusable */
+	int broken;		/* a run() failed midway: ring unusable */
 
 	/* Valid during run() only. */
 	struct backend_counters *counters;
@@ -192,7 +192,7 @@ static int atoms_uring_available(char *why, size_t why_len)
 	}
 	probe = io_uring_get_probe_ring(&ring);
 	if (!probe) {
-		snprintf(why, why_len, "io_uring opcode probe failed (kernel before 5.6)");
+		snprintf(why, why_len, "io_uring opcode probe refused (kernel before 5.6, or filtered)");
 		goto unavailable;
 	}
 	for (i = 0; i < sizeof(needed_ops) / sizeof(needed_ops[0]); i++) {
@@ -372,7 +372,8 @@ static int chain_queue_round(struct atoms_uring_ctx *ctx, struct uring_chain *c,
 			c->slot_open = 0;
 		}
 		sqe = io_uring_get_sqe(&ctx->ring);
-		io_uring_prep_openat_direct(sqe, AT_FDCWD, path, O_RDONLY, 0, slot);
+		io_uring_prep_openat_direct(sqe, AT_FDCWD, path, O_RDONLY, 0,
+					    slot);
 		sqe->flags |= IOSQE_IO_LINK;
 		sqe->user_data = chain_user_data(ctx, c, TAG_OPEN);
 	}
@@ -414,8 +415,8 @@ static int chain_start_file(struct atoms_uring_ctx *ctx, struct uring_chain *c,
 	return chain_queue_round(ctx, c, path);
 }
 
-static void chain_finish_file(struct atoms_uring_ctx *ctx, struct uring_chain *c,
-			      int status)
+static void chain_finish_file(struct atoms_uring_ctx *ctx,
+			      struct uring_chain *c, int status)
 {
 	ctx->done(ctx->cookie, c->file_index, c->buf, c->cursor, status);
 	c->state = CHAIN_IDLE;
@@ -546,8 +547,8 @@ static int uring_close_slots(struct atoms_uring_ctx *ctx)
 }
 
 /* The ring broke midway: report every file not yet reported, then give up. */
-static void uring_abandon(struct atoms_uring_ctx *ctx, size_t next, size_t count,
-			  int err)
+static void uring_abandon(struct atoms_uring_ctx *ctx, size_t next,
+			  size_t count, int err)
 {
 	struct uring_chain *c;
 	unsigned int i;
@@ -579,7 +580,7 @@ static int atoms_uring_run(void *data, const char *const *paths, size_t count,
 	ctx->close_err = 0;
 
 	for (;;) {
-		/* Every idle chain takes the next path (closing its last file). */
+		/* Each idle chain takes a path (and closes its last file). */
 		while (ctx->nidle && next < count) {
 			c = &ctx->chains[ctx->idle[--ctx->nidle]];
 			ret = chain_start_file(ctx, c, next, paths[next]);

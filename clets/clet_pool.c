@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The pthread clet pool: a submission queue feeding workers, a completion queue back. */
+/* The pthread clet pool: submission queue in, completion queue out. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,14 +24,14 @@ struct clet_pool {
 	pthread_mutex_t sq_lock;
 	pthread_cond_t sq_nonempty;
 	struct clet_queue sq;		/* under sq_lock */
-	unsigned int sq_sleepers;	/* workers in cond_wait, under sq_lock */
+	unsigned int sq_sleepers;	/* workers asleep, under sq_lock */
 	int stopping;			/* under sq_lock */
 
 	/* Completion side: the workers push, the submitter pops. */
 	pthread_mutex_t cq_lock;
 	pthread_cond_t cq_nonempty;
 	struct clet_queue cq;		/* under cq_lock */
-	int cq_sleeper;			/* submitter in cond_wait, under cq_lock */
+	int cq_sleeper;			/* submitter asleep, under cq_lock */
 
 	/* Submitted and not yet reaped; only the submitter touches it. */
 	unsigned int outstanding;
@@ -74,7 +74,8 @@ static int clet_queue_reserve(struct clet_queue *q, unsigned int want)
 }
 
 /* The caller has reserved room. */
-static void clet_queue_push(struct clet_queue *q, const struct clet_completion *c)
+static void clet_queue_push(struct clet_queue *q,
+			    const struct clet_completion *c)
 {
 	q->slots[q->tail++ & (q->cap - 1)] = *c;
 }
@@ -96,7 +97,7 @@ static void *clet_worker(void *data)
 			pthread_cond_wait(&pool->sq_nonempty, &pool->sq_lock);
 			pool->sq_sleepers--;
 		}
-		/* Drain what was queued before stopping: destroy promises it. */
+		/* Drain what was queued before stopping, as promised. */
 		if (!clet_queue_len(&pool->sq)) {
 			pthread_mutex_unlock(&pool->sq_lock);
 			return NULL;
@@ -159,7 +160,8 @@ struct clet_pool *clet_pool_create(unsigned int nthreads)
 	pool->nthreads = nthreads;
 
 	for (i = 0; i < nthreads; i++) {
-		err = pthread_create(&pool->threads[i], NULL, clet_worker, pool);
+		err = pthread_create(&pool->threads[i], NULL, clet_worker,
+				     pool);
 		if (err) {
 			clet_pool_stop(pool, i);
 			clet_pool_free(pool);

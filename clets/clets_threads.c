@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* clets-threads: the open/read/close clet run on a pthread pool. */
 /*
- * The threadlet/GUASI model on a stock kernel. A clet is the plain synchronous loop from Davide's reply (main_sync_loop):
- * open, read until a 0-byte read into the file buffer at an advancing
- * cursor, close, with ordinary libc calls. Here it runs on one of
- * params->concurrency pool threads instead of being upcalled by the kernel
- * on a cachemiss, so every clet pays a thread handoff whether it would have
+ * The threadlet/GUASI model on a stock kernel. A clet is the plain
+ * synchronous loop from Davide's reply (main_sync_loop): open, read into
+ * the file buffer at an advancing cursor until a 0-byte read, close, with
+ * ordinary libc calls. Here it runs on one of params->concurrency pool
+ * threads (made at setup) instead of being upcalled by the kernel on a
+ * cachemiss, so every clet pays a thread handoff whether it would have
  * blocked or not: the cost the kernel clets are meant to avoid.
  *
  * The thread that calls run() is the submitter: it keeps up to concurrency
@@ -67,7 +68,7 @@ static long read_file_clet(unsigned long arg)
 		return f->status;
 	}
 	for (;;) {
-		/* file_buf_cap is the largest file plus one read: room always. */
+		/* file_buf_cap is the largest file plus one read. */
 		if (f->buf_cap - pos < f->read_size) {
 			status = -EFBIG;
 			break;
