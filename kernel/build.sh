@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the sysletbench guest kernel: Debian's linux-source-6.1 tarball +
+# kernel/patches/*.patch + tinyconfig merged with kernel/config/guest.config.
+#
+# Everything heavy lives outside the clone, in
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/sysletbench
+# The resulting bzImage is cached under a key = sha256(tarball version,
+# patches, config fragment); unchanged inputs never rebuild. On success the
+# last line on stdout is the bzImage path (all build chatter goes to stderr).
+#
+# Environment:
+#   KERNEL_TARBALL   source tarball (default /usr/src/linux-source-6.1.tar.xz)
+#   SYSLET_CACHE     cache dir (default as above)
+#   JOBS             make -j (default nproc)
+#   FORCE=1          rebuild even if the cached image exists
+#   V=1              verbose kernel build
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+cache=${SYSLET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysletbench}
+jobs=${JOBS:-$(nproc)}
+fragment=$here/config/guest.config
+
+die() { echo "kernel/build.sh: error: $*" >&2; exit 1; }
+log() { echo "kernel/build.sh: $*" >&2; }
+
+[ -r "$tarball" ] || die "kernel source tarball $tarball not found (apt-get install linux-source-6.1)"
+[ -r "$fragment" ] || die "config fragment $fragment missing"
+for t in make gcc git bc bison flex xz; do
+	command -v "$t" >/dev/null || die "missing build tool: $t"
+done
+
+shopt -s nullglob
+patches=("$here"/patches/*.patch)
+shopt -u nullglob
+
+# Tarball version: the Debian package version when known, else size+mtime.
+version=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || true)
+[ -n "$version" ] || version=$(stat -c '%s-%Y' "$tarball")
+version="$(basename "$tarball")@$version"
+
+key=$({
+	printf 'version %s\n' "$version"
+	for p in "${patches[@]}"; do
+		printf 'patch %s\n' "$(basename "$p")"
+		cat "$p"
+	done
+	printf 'fragment\n'
+	cat "$fragment"
+} | sha256sum | cut -c1-16)
+
+image_dir=$cache/images/$key
+if [ -z "${FORCE:-}" ] && [ -s "$image_dir/bzImage" ]; then
+	log "cached image for key $key"
+	echo "$image_dir/bzImage"
+	exit 0
+fi
+
+mkdir -p "$cache"
+exec 9>"$cache/build.lock"
+flock 9
+
+src=$cache/src		# git repo: commit "pristine" = the tarball
+obj=$cache/obj		# O= build dir, kept for incremental builds
+
+# 1. Extract once, and record the pristine tree as a git commit so that
+#    switching patch sets only rewrites (and re-timestamps) changed files.
+if [ ! -e "$src/.sysletbench-pristine" ] ||
+   [ "$(cat "$src/.sysletbench-pristine")" != "$version" ]; then
+	log "extracting $tarball (once)"
+	rm -rf "$src" "$obj"
+	mkdir -p "$src"
+	tar -xJf "$tarball" -C "$src" --strip-components=1
+	(
+		cd "$src"
+		git init -q
+		git config user.email build@sysletbench
+		git config user.name sysletbench-build
+		git config core.autocrlf false
+		git add -A -f .
+		git commit -q -m pristine
+		git tag -f pristine >/dev/null
+	) >&2 || die "could not record the pristine tree"
+	echo "$version" >"$src/.sysletbench-pristine"
+fi
+
+# 2. Reset to pristine and apply the series in order.
+cd "$src"
+git reset -q --hard pristine
+git clean -q -fdx -e /.sysletbench-pristine
+for p in "${patches[@]}"; do
+	if ! git apply --index --whitespace=nowarn "$p" 2>"$cache/apply.err"; then
+		cat "$cache/apply.err" >&2
+		die "patch $(basename "$p") does not apply to $version"
+	fi
+	log "applied $(basename "$p")"
+done
+
+# 3. Configure: tinyconfig + fragment.
+export CCACHE_DIR=$cache/ccache
+export KBUILD_BUILD_USER=sysletbench KBUILD_BUILD_HOST=guest
+export KBUILD_BUILD_TIMESTAMP="${version}"
+mkdir -p "$obj" "$CCACHE_DIR"
+mk=(make -s -C "$src" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc")
+[ -n "${V:-}" ] && mk=(make -C "$src" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" V=1)
+"${mk[@]}" tinyconfig >&2
+KCONFIG_CONFIG="$obj/.config" "$src/scripts/kconfig/merge_config.sh" \
+	-m -O "$obj" "$obj/.config" "$fragment" >&2
+"${mk[@]}" olddefconfig >&2
+
+# Every fragment line must have survived (a typo or an unmet dependency
+# would otherwise silently drop an option).
+while IFS= read -r line; do
+	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+	grep -qx -- "$line" "$obj/.config" ||
+		die "config option '$line' from guest.config did not take effect"
+done <"$fragment"
+
+# 4. Build.
+log "building bzImage (make -j$jobs)"
+start=$(date +%s)
+"${mk[@]}" -j"$jobs" bzImage 2>"$cache/build.err" || {
+	tail -n 50 "$cache/build.err" >&2
+	die "kernel build failed (full log: $cache/build.err)"
+}
+if grep -E 'warning:' "$cache/build.err" >&2; then
+	log "WARNING: the build emitted compiler warnings (see above)"
+	[ -n "${ALLOW_WARNINGS:-}" ] || die "build is not warning-free"
+fi
+log "built in $(( $(date +%s) - start )) s"
+
+mkdir -p "$image_dir"
+cp "$obj/arch/x86/boot/bzImage" "$image_dir/bzImage.tmp"
+cp "$obj/.config" "$image_dir/config"
+mv "$image_dir/bzImage.tmp" "$image_dir/bzImage"
+echo "$image_dir/bzImage"

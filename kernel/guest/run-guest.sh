@@ -1,0 +1,169 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the sysletbench guest kernel under QEMU with a statically linked
+# program as /init, and bring its output back.
+#
+#   run-guest.sh [options] INIT [FILE[:DEST]]...
+#
+# INIT becomes /init in a gzip cpio initramfs; every FILE is copied into the
+# initramfs (at DEST, default /bin/<basename>). A fresh ext4 disk image is
+# attached as /dev/vda (virtio); INIT may mount it and leave results there.
+# The serial console is the guest's stdout and is copied to our stdout and
+# to --log. The guest must power off (reboot(RB_POWER_OFF)) when done.
+#
+# Options:
+#   --kernel PATH     bzImage (default: kernel/build.sh, cached)
+#   --timeout SEC     kill a hung guest after SEC seconds (default 300)
+#   --log PATH        also write the console log here
+#   --disk PATH       keep the ext4 image at PATH (default: temporary)
+#   --disk-mb N       size of the disk image (default 64)
+#   --populate DIR    copy DIR's contents into the disk image (mkfs.ext4 -d)
+#   --icount          -smp 1 -icount shift=0 (repeatable CPU-bound timings)
+#   --smp N           CPUs (default 2; forced to 1 with --icount)
+#   --accel kvm|tcg   skip the KVM probe
+#   --append STR      extra kernel command line
+#
+# Exit status: INIT's verdict is not known here; 0 when the guest powered
+# off cleanly, 2 on a timeout (hung guest), 3 on a kernel panic/oops seen
+# on the console, 4 on usage or setup errors.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cache=${SYSLET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysletbench}
+
+kernel="" timeout=300 log="" disk="" disk_mb=64 populate="" icount=0 smp=2
+accel="${GUEST_ACCEL:-}" append=""
+die() { echo "run-guest: error: $*" >&2; exit 4; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--log) log=$2; shift 2 ;;
+	--disk) disk=$2; shift 2 ;;
+	--disk-mb) disk_mb=$2; shift 2 ;;
+	--populate) populate=$2; shift 2 ;;
+	--icount) icount=1; shift ;;
+	--smp) smp=$2; shift 2 ;;
+	--accel) accel=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--) shift; break ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 1 ] || die "usage: run-guest.sh [options] INIT [FILE[:DEST]]..."
+init=$1; shift
+[ -x "$init" ] || die "init program $init is not executable"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installed"
+for t in cpio gzip mkfs.ext4; do
+	command -v "$t" >/dev/null || die "missing tool: $t"
+done
+if [ -z "$kernel" ]; then
+	kernel=$("$here/../build.sh" | tail -n 1) || die "kernel build failed"
+fi
+[ -r "$kernel" ] || die "kernel image $kernel not found"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sysletguest.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Initramfs: /init plus the extra files.
+root=$work/root
+mkdir -p "$root"/{bin,dev,proc,sys,mnt,tmp}
+cp "$init" "$root/init"
+for f in "$@"; do
+	src=${f%%:*}
+	dst=/bin/$(basename "$src")
+	[ "$src" != "$f" ] && dst=${f#*:}
+	mkdir -p "$root$(dirname "$dst")"
+	cp "$src" "$root$dst"
+done
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) \
+	>"$work/initrd.gz"
+
+# Disk image.
+[ -n "$disk" ] || disk=$work/disk.img
+rm -f "$disk"
+truncate -s "${disk_mb}M" "$disk"
+mkfs_args=(-q -F -E lazy_itable_init=0,lazy_journal_init=0)
+[ -n "$populate" ] && mkfs_args+=(-d "$populate")
+mkfs.ext4 "${mkfs_args[@]}" "$disk" >/dev/null || die "mkfs.ext4 failed"
+
+# Accelerator: KVM only if a short probe boot reaches /init; some hosts
+# expose /dev/kvm but cannot run ordinary guests (it hangs after the boot
+# loader). The verdict is cached per host kernel and QEMU build.
+probe_kvm() {
+	local key verdict_file pdir
+	key=$( (uname -r; qemu-system-x86_64 --version | head -1;
+		sha256sum "$kernel") | sha256sum | cut -c1-16)
+	verdict_file=$cache/kvm-probe.$key
+	if [ -r "$verdict_file" ]; then
+		cat "$verdict_file"
+		return
+	fi
+	local verdict=tcg
+	if [ -w /dev/kvm ]; then
+		pdir=$work/probe
+		mkdir -p "$pdir/root"
+		# /init is a shell-less probe: the kernel prints this line
+		# itself when /init cannot run, which is all we need.
+		echo '#!/nonexistent' >"$pdir/root/init"
+		chmod +x "$pdir/root/init"
+		(cd "$pdir/root" && find . -print0 |
+			cpio --null -o -H newc --quiet | gzip -1) >"$pdir/initrd.gz"
+		if timeout 25 qemu-system-x86_64 -enable-kvm -cpu host -m 256M \
+			-kernel "$kernel" -initrd "$pdir/initrd.gz" \
+			-append 'console=ttyS0 panic=-1' -nographic -no-reboot \
+			</dev/null 2>/dev/null | grep -q -m1 'Run /init as init process'; then
+			verdict=kvm
+		fi
+	fi
+	mkdir -p "$cache"
+	echo "$verdict" >"$verdict_file"
+	echo "$verdict"
+}
+[ -n "$accel" ] || accel=$(probe_kvm)
+
+qemu=(qemu-system-x86_64 -m 1G -kernel "$kernel" -initrd "$work/initrd.gz"
+	-drive "file=$disk,if=virtio,format=raw"
+	-nographic -no-reboot -serial stdio -monitor none -display none)
+case "$accel" in
+kvm) qemu+=(-enable-kvm -cpu host) ;;
+tcg) qemu+=(-accel tcg) ;;
+*) die "unknown accelerator $accel" ;;
+esac
+if [ "$icount" = 1 ]; then
+	qemu+=(-smp 1 -icount shift=0)
+	accel_label=icount
+else
+	qemu+=(-smp "$smp")
+	accel_label=$accel
+fi
+qemu+=(-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=5 $append")
+
+echo "run-guest: booting $(basename "$kernel") accel=$accel_label timeout=${timeout}s" >&2
+[ -n "$log" ] || log=$work/console.log
+set +e
+# qemu's -serial stdio wants a terminal-ish stdin; give it /dev/null.
+timeout --foreground -k 5 "$timeout" "${qemu[@]}" </dev/null 2>"$work/qemu.err" |
+	tr -d '\r' | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+export GUEST_ACCEL_LABEL=$accel_label
+
+if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+	echo "run-guest: error: guest hung: no power-off within ${timeout}s (killed)" >&2
+	exit 2
+fi
+if grep -qE 'Kernel panic|BUG:|Oops:|WARNING:|possible circular locking|INFO: task .* blocked' "$log"; then
+	echo "run-guest: error: kernel problem on the console:" >&2
+	grep -E 'Kernel panic|BUG:|Oops:|WARNING:|possible circular locking|INFO: task' "$log" | head -5 >&2
+	exit 3
+fi
+if [ "$status" != 0 ]; then
+	cat "$work/qemu.err" >&2
+	echo "run-guest: error: qemu exited with status $status" >&2
+	exit 4
+fi
+exit 0
