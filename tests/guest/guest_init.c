@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * /init of the test guest: mounts the usual filesystems and the ext4 disk,
+ * runs every program in /tests (sorted, each with a timeout, as its own
+ * process), checks the kernel log after each one for BUG:, WARNING:,
+ * Oops: and lockdep reports, prints one result line per test on the
+ * console and writes them to /mnt/results.txt, then powers off.
+ *
+ * Console protocol (parsed by tests/guest/run.sh):
+ *   GUEST-TEST <name> PASS|FAIL|SKIP <exit status> <ms>
+ *   GUEST-SUMMARY pass=N fail=N skip=N
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TEST_DIR	"/tests"
+#define TEST_TIMEOUT_S	60
+#define KLOG_SIZE	(1 << 20)
+
+static FILE *results;
+
+static void emit(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static void emit(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	if (results) {
+		va_start(ap, fmt);
+		vfprintf(results, fmt, ap);
+		va_end(ap);
+		fflush(results);
+	}
+}
+
+static void kmsg_mark(const char *text)
+{
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd >= 0) {
+		dprintf(fd, "%s\n", text);
+		close(fd);
+	}
+}
+
+/*
+ * Scan the kernel log after the marker for @name; print offending lines.
+ * Returns the number of problems found.
+ */
+static int klog_problems(const char *marker)
+{
+	static const char *const bad[] = {
+		"BUG:", "WARNING:", "Oops:", "possible circular locking",
+		"possible recursive locking", "inconsistent lock state",
+		"INFO: lockdep", "lockdep", "general protection fault",
+		"Kernel panic", "INFO: task",
+	};
+	static char buf[KLOG_SIZE];
+	int len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+	char *p, *line;
+	int problems = 0;
+	size_t i;
+
+	if (len < 0)
+		return 0;
+	buf[len] = '\0';
+	p = strstr(buf, marker);
+	if (!p)
+		return 0;
+	for (line = strtok(p, "\n"); line; line = strtok(NULL, "\n")) {
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			if (strstr(line, bad[i])) {
+				emit("  dmesg: %s\n", line);
+				problems++;
+				break;
+			}
+		}
+	}
+	return problems;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int run_one(const char *name, double *ms)
+{
+	char path[512];
+	double t0 = now_ms();
+	int status;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), TEST_DIR "/%s", name);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char *argv[] = { path, NULL };
+
+		setpgid(0, 0);
+		alarm(TEST_TIMEOUT_S);
+		chdir("/mnt");
+		execv(path, argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	*ms = now_ms() - t0;
+	if (WIFSIGNALED(status)) {
+		emit("  %s: killed by signal %d%s\n", name, WTERMSIG(status),
+		     WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
+		return 1;
+	}
+	return WEXITSTATUS(status);
+}
+
+int main(void)
+{
+	int pass = 0, fail = 0, skip = 0;
+	char *names[256];
+	int n = 0, i;
+	DIR *dir;
+	struct dirent *de;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
+	if (mount("/dev/vda", "/mnt", "ext4", 0, NULL) == 0)
+		results = fopen("/mnt/results.txt", "w");
+	else
+		printf("guest-init: cannot mount /dev/vda: %s\n", strerror(errno));
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	dir = opendir(TEST_DIR);
+	while (dir && (de = readdir(dir)) && n < 256) {
+		if (de->d_name[0] != '.')
+			names[n++] = strdup(de->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+
+	for (i = 0; i < n; i++) {
+		char marker[300];
+		const char *verdict;
+		double ms = 0;
+		int rc, problems;
+
+		snprintf(marker, sizeof(marker), "guest-init: start %s", names[i]);
+		kmsg_mark(marker);
+		rc = run_one(names[i], &ms);
+		problems = klog_problems(marker);
+		if (problems && rc != 77)
+			rc = 1;
+		if (problems)
+			emit("  %s: %d kernel log problem(s)\n", names[i], problems);
+		if (rc == 0) {
+			verdict = "PASS";
+			pass++;
+		} else if (rc == 77 && !problems) {
+			verdict = "SKIP";
+			skip++;
+		} else {
+			verdict = "FAIL";
+			fail++;
+		}
+		emit("GUEST-TEST %s %s %d %.0f\n", names[i], verdict, rc, ms);
+	}
+	emit("GUEST-SUMMARY pass=%d fail=%d skip=%d\n", pass, fail, skip);
+
+	if (results)
+		fclose(results);
+	umount("/mnt");
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}

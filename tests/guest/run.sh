@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Host-side entry for the in-guest syslet tests: builds the patched kernel
+# (cached), builds the static test programs, boots the guest under QEMU,
+# runs them there and reports. Exit 0 pass, 1 fail, 77 skip (only when
+# QEMU or the kernel source is absent).
+#
+#   tests/guest/run.sh [--icount] [--timeout SEC] [TEST_GLOB...]
+#
+# Console output of the guest goes to $OUT_DIR/console.log
+# (default build/guest-tests/) and the per-test lines to results.txt.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+out=${OUT_DIR:-$top/build/guest-tests}
+guest_args=()
+timeout=240
+globs=()
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--icount) guest_args+=(--icount); shift ;;
+	--timeout) timeout=$2; shift 2 ;;
+	*) globs+=("$1"); shift ;;
+	esac
+done
+[ ${#globs[@]} -gt 0 ] || globs=('t[0-9]*')
+
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	echo "guest tests: SKIP: qemu-system-x86_64 is not installed"
+	exit 77
+fi
+if [ ! -r "$tarball" ]; then
+	echo "guest tests: SKIP: kernel source $tarball is absent"
+	exit 77
+fi
+
+kernel=$("$top/kernel/build.sh" | tail -n 1) || {
+	echo "guest tests: FAIL: kernel build failed"
+	exit 1
+}
+
+mkdir -p "$out/bin"
+cc=${CC:-gcc}
+cflags=(-static -O2 -g -Wall -Wextra -Wno-unused-parameter -I"$top/atoms" -I"$here")
+$cc "${cflags[@]}" -o "$out/bin/guest_init" "$here/guest_init.c" || exit 1
+files=()
+for g in "${globs[@]}"; do
+	for src in "$here"/$g.c; do
+		[ -e "$src" ] || continue
+		name=$(basename "$src" .c)
+		$cc "${cflags[@]}" -o "$out/bin/$name" "$src" -lpthread || {
+			echo "guest tests: FAIL: $name does not compile"
+			exit 1
+		}
+		files+=("$out/bin/$name:/tests/$name")
+	done
+done
+[ ${#files[@]} -gt 0 ] || { echo "guest tests: FAIL: no test matches ${globs[*]}"; exit 1; }
+
+start=$(date +%s)
+"$top/kernel/guest/run-guest.sh" --kernel "$kernel" --timeout "$timeout" \
+	--log "$out/console.log" --disk "$out/disk.img" "${guest_args[@]}" \
+	"$out/bin/guest_init" "${files[@]}" >/dev/null
+status=$?
+grep -E '^(GUEST-|  )|: (FAIL|SKIP)' "$out/console.log" | tee "$out/results.txt"
+echo "guest tests: guest ran $(( $(date +%s) - start )) s, run-guest status $status"
+
+summary=$(grep '^GUEST-SUMMARY' "$out/console.log" | tail -n 1)
+if [ "$status" != 0 ] || [ -z "$summary" ]; then
+	echo "guest tests: FAIL: guest did not finish cleanly (see $out/console.log)"
+	exit 1
+fi
+case "$summary" in
+*" fail=0 "*) echo "guest tests: PASS ($summary)"; exit 0 ;;
+*) echo "guest tests: FAIL ($summary)"; exit 1 ;;
+esac
