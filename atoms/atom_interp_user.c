@@ -72,29 +72,36 @@ void atom_interp_set_max_atoms(uint64_t limit)
 	max_atoms = limit;
 }
 
-int atom_nr_allowed(unsigned int nr)
+/* The kernel's allowlist, as a bitmap: one load per atom, no branches. */
+static uint64_t allowed_bitmap[SYSLET_NR_TABLE_SIZE / 64 + 1];
+static pthread_once_t bitmap_once = PTHREAD_ONCE_INIT;
+
+static void build_allowlist(void)
 {
-	switch (nr) {
-	case __NR_openat:
-	case __NR_read:
-	case __NR_pread64:
-	case __NR_write:
-	case __NR_close:
-	case __NR_lseek:
-	case __NR_newfstatat:
-	case __NR_getppid:
-	case __NR_getpid:
+	static const unsigned int allowed[] = {
+		__NR_openat, __NR_read,	  __NR_pread64,	   __NR_write,
+		__NR_close,  __NR_lseek,  __NR_newfstatat, __NR_getppid,
+		__NR_getpid,
 #ifdef __NR_open
-	case __NR_open:
+		__NR_open,
 #endif
 #ifdef __NR_fstat
-	case __NR_fstat:
+		__NR_fstat,
 #endif
-	case SYSLET_NR_UMEM_ADD:
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		allowed_bitmap[allowed[i] / 64] |= 1ULL << (allowed[i] % 64);
+}
+
+int atom_nr_allowed(unsigned int nr)
+{
+	pthread_once(&bitmap_once, build_allowlist);
+	if (nr == SYSLET_NR_UMEM_ADD)
 		return 1;
-	default:
-		return 0;
-	}
+	return nr < SYSLET_NR_TABLE_SIZE &&
+	       (allowed_bitmap[nr / 64] >> (nr % 64)) & 1;
 }
 
 static int stop_condition(unsigned int flags, long ret)
@@ -115,61 +122,75 @@ static long atom_dispatch(unsigned int nr, const uint64_t *args,
 {
 	uint64_t *target;
 
+	if (nr < SYSLET_NR_TABLE_SIZE &&
+	    (allowed_bitmap[nr / 64] >> (nr % 64)) & 1) {
+		stats->syscalls++;
+		return raw_syscall6(nr, (long)args[0], (long)args[1],
+				    (long)args[2], (long)args[3],
+				    (long)args[4], (long)args[5]);
+	}
 	if (nr == SYSLET_NR_UMEM_ADD) {
 		target = (uint64_t *)(uintptr_t)args[0];
 		*target += args[1];
 		return (long)*target;
 	}
-	if (!atom_nr_allowed(nr))
-		return nr >= SYSLET_NR_TABLE_SIZE ? -ENOSYS : -EPERM;
-	stats->syscalls++;
-	return raw_syscall6(nr, (long)args[0], (long)args[1], (long)args[2],
-			    (long)args[3], (long)args[4], (long)args[5]);
+	return nr >= SYSLET_NR_TABLE_SIZE ? -ENOSYS : -EPERM;
 }
 
 /*
- * Returns 1 to go on with it->cur, 0 when the chain is over. Never inlined:
- * the caller's sigsetjmp must find the state in memory, not registers.
+ * Runs atoms from it->cur until the chain ends. Never inlined: after a
+ * fault, the caller's sigsetjmp must find the state (the volatile fields of
+ * *it) in memory, not in this frame's registers. Counters in *stats are
+ * exact for chains that do not fault.
  */
-static __attribute__((noinline)) int atom_step(struct atom_interp *it, struct atom_interp_stats *stats)
+static __attribute__((noinline)) void
+atom_chain_exec(struct atom_interp *it, struct atom_interp_stats *stats)
 {
+	const struct syslet_uatom *cur = it->cur;
+	uint64_t count = it->count;
 	struct syslet_uatom atom;
-	uint64_t args[SYSLET_NR_ARGS] = { 0 };
+	uint64_t args[SYSLET_NR_ARGS];
 	long ret;
 	int i;
 
 	if (it->phase == PHASE_ARGS_FAULTED) {
-		memcpy(&atom, (const void *)it->cur, sizeof(atom));
+		memcpy(&atom, cur, sizeof(atom));
 		ret = -EFAULT;
 		goto store;
 	}
-	if (++it->count > max_atoms) {
-		it->status = -ELOOP;
-		return 0;
-	}
-	it->phase = PHASE_FETCH;
-	memcpy(&atom, (const void *)it->cur, sizeof(atom));
-	stats->atoms++;
-	it->phase = PHASE_ARGS;
-	for (i = 0; i < SYSLET_NR_ARGS && atom.arg_ptr[i]; i++)
-		args[i] = *(const volatile uint64_t *)(uintptr_t)atom.arg_ptr[i];
-	ret = atom_dispatch(atom.nr, args, stats);
+	for (;;) {
+		if (++count > max_atoms) {
+			it->status = -ELOOP;
+			return;
+		}
+		it->count = count;
+		it->cur = cur;
+		it->phase = PHASE_FETCH;
+		memcpy(&atom, cur, sizeof(atom));
+		stats->atoms++;
+		it->phase = PHASE_ARGS;
+		for (i = 0; i < SYSLET_NR_ARGS && atom.arg_ptr[i]; i++)
+			args[i] = *(const volatile uint64_t *)(uintptr_t)
+					   atom.arg_ptr[i];
+		for (; i < SYSLET_NR_ARGS; i++)
+			args[i] = 0;
+		ret = atom_dispatch(atom.nr, args, stats);
 store:
-	it->phase = PHASE_STORE;
-	if (atom.ret_ptr)
-		*(volatile int64_t *)(uintptr_t)atom.ret_ptr = ret;
-	it->phase = PHASE_IDLE;
-	it->completed = it->cur;
-	if (stop_condition(atom.flags, ret)) {
-		if (!(atom.flags & SYSLET_SKIP_TO_NEXT_ON_STOP))
-			return 0;
-		it->cur = it->cur + 1;
-		return 1;
+		it->phase = PHASE_STORE;
+		if (atom.ret_ptr)
+			*(volatile int64_t *)(uintptr_t)atom.ret_ptr = ret;
+		it->phase = PHASE_IDLE;
+		it->completed = cur;
+		if (stop_condition(atom.flags, ret)) {
+			if (!(atom.flags & SYSLET_SKIP_TO_NEXT_ON_STOP))
+				return;
+			cur = cur + 1;
+		} else {
+			if (!atom.next)
+				return;
+			cur = (const struct syslet_uatom *)(uintptr_t)atom.next;
+		}
 	}
-	if (!atom.next)
-		return 0;
-	it->cur = (const struct syslet_uatom *)(uintptr_t)atom.next;
-	return 1;
 }
 
 long atom_chain_run_user(const struct syslet_uatom *first,
@@ -179,6 +200,7 @@ long atom_chain_run_user(const struct syslet_uatom *first,
 	sigjmp_buf env, *outer = fault_env;
 
 	pthread_once(&handler_once, install_fault_handler);
+	pthread_once(&bitmap_once, build_allowlist);
 	fault_env = &env;
 	if (sigsetjmp(env, 0)) {
 		/*
@@ -190,8 +212,8 @@ long atom_chain_run_user(const struct syslet_uatom *first,
 		else
 			it.status = -EFAULT;
 	}
-	while (!it.status && atom_step(&it, stats))
-		;
+	if (!it.status)
+		atom_chain_exec(&it, stats);
 	fault_env = outer;
 	return it.status ? it.status : (long)(uintptr_t)it.completed;
 }

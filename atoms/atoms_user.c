@@ -69,6 +69,13 @@ static void atoms_user_teardown(void *opaque)
 	free(ctx);
 }
 
+static long atoms_user_run_chain(const struct syslet_uatom *first)
+{
+	struct atom_interp_stats stats;
+
+	return atom_chain_run_user(first, &stats);
+}
+
 const struct backend atoms_user_backend = {
 	.name = "atoms-user",
 	.description = "atom chain, user-space interpreter, one syscall per atom",
@@ -77,4 +84,5 @@ const struct backend atoms_user_backend = {
 	.setup = atoms_user_setup,
 	.run = atoms_user_run,
 	.teardown = atoms_user_teardown,
+	.run_chain = atoms_user_run_chain,
 };

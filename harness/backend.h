@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct syslet_uatom;
+
 struct backend_params {
 	unsigned int concurrency;	/* chains in flight (async backends) */
 	size_t buf_size;		/* bytes per read() */
@@ -59,6 +61,12 @@ struct backend {
 		   file_done_fn done, void *cookie,
 		   struct backend_counters *counters);
 	void (*teardown)(void *ctx);
+	/*
+	 * Atom backends only (else NULL): run one chain synchronously and
+	 * return the completed atom or -errno. The harness times chains of
+	 * null atoms through it to price interpretation per atom.
+	 */
+	long (*run_chain)(const struct syslet_uatom *first);
 };
 
 extern const struct backend *const backends[];

@@ -12,6 +12,7 @@
 
 #include "harness/backend.h"
 #include "harness/cache.h"
+#include "harness/calibrate.h"
 #include "harness/counters.h"
 #include "harness/stats.h"
 
@@ -83,6 +84,8 @@ struct run_state {
 	char *dir;		/* results/<timestamp>-<host> */
 	char *started;		/* ISO 8601 */
 	struct sample_stats null_syscall_ns;
+	/* ns per null atom, for each selected backend with run_chain. */
+	struct null_atom_stats null_atom[MAX_LIST];
 	struct config_result *configs;
 	size_t nconfigs;
 	int complete;

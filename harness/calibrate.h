@@ -6,10 +6,30 @@
 #ifndef SYSLETBENCH_CALIBRATE_H
 #define SYSLETBENCH_CALIBRATE_H
 
+#include "atoms/syslet.h"
 #include "harness/stats.h"
+
+/* Runs one atom chain synchronously; returns the completed atom or -errno. */
+typedef long (*atom_chain_runner)(const struct syslet_uatom *first);
+
+#define NULL_CHAIN_ATOMS	64
 
 /* ns per getppid over reps batches of iters calls each. */
 void null_syscall_measure(unsigned int reps, unsigned long iters,
 			  struct sample_stats *out);
+
+/*
+ * ns per atom of a chain of NULL_CHAIN_ATOMS getppid atoms, run reps x
+ * iters times by runner, and the same minus a getppid timed right after
+ * each batch: the price of interpreting one atom. Returns -errno if the
+ * runner refuses the chain.
+ */
+struct null_atom_stats {
+	struct sample_stats per_atom;	/* ns per null atom */
+	struct sample_stats overhead;	/* minus a paired null syscall */
+};
+
+int null_atom_measure(atom_chain_runner runner, unsigned int reps,
+		      unsigned long iters, struct null_atom_stats *out);
 
 #endif

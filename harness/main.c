@@ -44,10 +44,27 @@ static int list_backends(void)
 static int calibrate(void)
 {
 	struct sample_stats st;
+	struct null_atom_stats atom;
+	char why[160];
+	size_t i;
 
 	null_syscall_measure(NULL_REPS, NULL_ITERS, &st);
 	printf("getppid: %.1f ns median (95%% CI %.1f-%.1f, %zu batches of %d)\n",
 	       st.median, st.ci_lo, st.ci_hi, st.n, NULL_ITERS);
+	for (i = 0; i < backend_count; i++) {
+		if (!backends[i]->run_chain ||
+		    !backends[i]->available(why, sizeof(why)) ||
+		    null_atom_measure(backends[i]->run_chain, NULL_REPS,
+				      NULL_ITERS / NULL_CHAIN_ATOMS, &atom))
+			continue;
+		printf("%s: %.1f ns per getppid atom (chains of %d), "
+		       "%.1f ns [95%% CI %.1f-%.1f] = %.2f null syscalls over "
+		       "the raw syscall\n",
+		       backends[i]->name, atom.per_atom.median,
+		       NULL_CHAIN_ATOMS, atom.overhead.median,
+		       atom.overhead.ci_lo, atom.overhead.ci_hi,
+		       atom.overhead.median / st.median);
+	}
 	return 0;
 }
 
@@ -76,6 +93,26 @@ static void select_available(struct bench_options *opt)
 	opt->nbackends = n;
 }
 
+/* Interpretation cost per atom, for every atom backend in the run. */
+static void measure_null_atoms(struct run_state *run)
+{
+	const struct bench_options *opt = &run->opt;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < opt->nbackends; i++) {
+		run->null_atom[i].per_atom.n = 0;
+		if (!opt->backends[i]->run_chain)
+			continue;
+		ret = null_atom_measure(opt->backends[i]->run_chain, NULL_REPS,
+					NULL_ITERS / NULL_CHAIN_ATOMS,
+					&run->null_atom[i]);
+		if (ret)
+			fprintf(stderr, "sysletbench: %s refused a null-atom chain: %s\n",
+				opt->backends[i]->name, strerror(-ret));
+	}
+}
+
 static int run_matrix(struct run_state *run)
 {
 	struct sigaction sa;
@@ -99,6 +136,7 @@ static int run_matrix(struct run_state *run)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	null_syscall_measure(NULL_REPS, NULL_ITERS, &run->null_syscall_ns);
+	measure_null_atoms(run);
 	if (results_open(run))
 		return 1;
 	failed = matrix_run(run);

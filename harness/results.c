@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/calibrate.h"
 #include "harness/results.h"
 #include "harness/sysinfo.h"
 #include "harness/util.h"
@@ -284,6 +285,16 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 		meta.hostname, meta.kernel_release, meta.cpu_model, meta.cpus,
 		run->started, run->null_syscall_ns.median,
 		run->null_syscall_ns.ci_lo, run->null_syscall_ns.ci_hi);
+	for (i = 0; i < run->opt.nbackends; i++)
+		if (run->null_atom[i].per_atom.n)
+			fprintf(f, "Null atom (getppid, chains of %d) on %s: %.1f ns, "
+				   "of which %.1f ns (%.2f null syscalls) is "
+				   "interpretation.\n\n",
+				NULL_CHAIN_ATOMS, run->opt.backends[i]->name,
+				run->null_atom[i].per_atom.median,
+				run->null_atom[i].overhead.median,
+				run->null_atom[i].overhead.median /
+					run->null_syscall_ns.median);
 	fputs("| backend | in flight | cache | files | size | median ns/file "
 	      "[95% CI] | k-best | files/s | vs sync | null syscalls/file | "
 	      "syscalls/file (own / traced) |\n",
@@ -348,6 +359,37 @@ static void json_options(FILE *f, const struct bench_options *opt)
 	fputs("},\n", f);
 }
 
+/* Per atom backend: ns per null atom and its cost over one null syscall. */
+static void json_null_atoms(FILE *f, const struct run_state *run)
+{
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < run->opt.nbackends; i++) {
+		const struct null_atom_stats *st = &run->null_atom[i];
+
+		if (!st->per_atom.n)
+			continue;
+		fprintf(f, "%s\"%s\": {", sep, run->opt.backends[i]->name);
+		json_num(f, "median", st->per_atom.median);
+		fputs(", ", f);
+		json_num(f, "ci_lo", st->per_atom.ci_lo);
+		fputs(", ", f);
+		json_num(f, "ci_hi", st->per_atom.ci_hi);
+		fputs(", ", f);
+		json_num(f, "overhead_ns", st->overhead.median);
+		fputs(", ", f);
+		json_num(f, "overhead_ci_lo", st->overhead.ci_lo);
+		fputs(", ", f);
+		json_num(f, "overhead_ci_hi", st->overhead.ci_hi);
+		fputs(", ", f);
+		json_num(f, "overhead_null_syscalls",
+			 st->overhead.median / run->null_syscall_ns.median);
+		fprintf(f, ", \"chain_atoms\": %d}", NULL_CHAIN_ATOMS);
+		sep = ", ";
+	}
+}
+
 static void json_meta(FILE *f, const struct run_state *run)
 {
 	struct sysinfo_meta meta;
@@ -388,8 +430,10 @@ static void json_meta(FILE *f, const struct run_state *run)
 	json_num(f, "ci_lo", run->null_syscall_ns.ci_lo);
 	fputs(", ", f);
 	json_num(f, "ci_hi", run->null_syscall_ns.ci_hi);
-	fprintf(f, ", \"samples\": %zu},\n  \"backends\": [\n",
+	fprintf(f, ", \"samples\": %zu},\n  \"null_atom_ns\": {",
 		run->null_syscall_ns.n);
+	json_null_atoms(f, run);
+	fputs("},\n  \"backends\": [\n", f);
 	for (i = 0; i < backend_count; i++) {
 		int ok;
 

@@ -189,9 +189,9 @@ def variant_of(r, async_backends):
 
 
 def write_group(gdir, name, target, accel, fs, buf, rows, label):
-    # A backend is "async" if any of its rows has concurrency != 1 or it is
-    # not the sync baseline; the baseline never gets a /cN suffix.
-    async_backends = {r["backend"] for r in rows if r["backend"] != SYNC}
+    # A backend is "async" if any of its rows has concurrency != 1;
+    # synchronous backends (the baseline, atoms-user) get no /cN suffix.
+    async_backends = {r["backend"] for r in rows if r["concurrency"] != 1}
 
     # Deduplicate: last row for a (variant, cache, files) wins.
     data = {}

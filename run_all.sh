@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# sysletbench in one command: install what is missing (Debian 12, as root),
+# build, run the benchmark matrix, draw the charts, print where they are.
+#
+#   ./run_all.sh [--quick] [--host-only] [-- extra sysletbench options]
+#   ./run_all.sh test        build and run the whole test suite (ctest)
+#   ./run_all.sh deps        only install the dependencies
+set -euo pipefail
+cd "$(dirname "$0")"
+
+quick=()
+host_only=0
+mode=run
+extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) quick=(--quick) ;;
+	--host-only) host_only=1 ;;
+	test | deps) mode=$1 ;;
+	--) shift; extra=("$@"); break ;;
+	-h | --help)
+		sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0 ;;
+	*)
+		echo "run_all.sh: unknown argument '$1' (see --help)" >&2
+		exit 2 ;;
+	esac
+	shift
+done
+
+# Everything the suite needs, user space and kernel, from Debian 12.
+packages=(build-essential cmake pkg-config git python3 python3-matplotlib
+	liburing-dev libpfm4-dev linux-perf gnuplot-nox fonts-dejavu-core
+	linux-source-6.1 bc bison flex libelf-dev libssl-dev ccache
+	busybox-static dwarves cpio qemu-system-x86 e2fsprogs)
+
+install_deps() {
+	local missing=() p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "run_all.sh: missing packages; as root run:" >&2
+		echo "  apt-get install -y ${missing[*]}" >&2
+		return 1
+	fi
+	echo "run_all.sh: installing ${missing[*]}" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" >&2
+}
+
+build() {
+	local werror=OFF
+	[ "${CI:-}" = true ] && werror=ON
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DSYSLETBENCH_WERROR=$werror >&2
+	cmake --build build -j"$(nproc)" >&2
+}
+
+run_tests() {
+	local log=build/ctest.log
+	ctest --test-dir build --output-on-failure -j1 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]}
+	# CI has everything the README installs: a skip there is a failure.
+	if [ "${CI:-}" = true ] && grep -q '\*\*\*Skipped' "$log"; then
+		echo "run_all.sh: tests were skipped under CI=true:" >&2
+		grep '\*\*\*Skipped' "$log" >&2
+		return 1
+	fi
+	return "$rc"
+}
+
+install_deps
+[ "$mode" = deps ] && exit 0
+build
+if [ "$mode" = test ]; then
+	run_tests
+	exit
+fi
+
+export SYSLETBENCH_GIT_COMMIT
+SYSLETBENCH_GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+dir=$(./build/sysletbench run "${quick[@]}" "${extra[@]}")
+plots/plot.sh "$dir" >&2
+echo "results: $dir"
+echo "summary: $dir/summary.md"
+echo "charts:  $dir/charts/"
+[ "$host_only" = 1 ] || true
