@@ -65,6 +65,10 @@ struct config_result {
 	size_t nsamples;
 
 	int verified;		/* every checked file matched its checksum */
+	/* The untimed counted pass (the first warm-up): both syscall counts. */
+	uint64_t counted_files;
+	uint64_t counted_own_syscalls;
+	int64_t counted_traced_syscalls;	/* -1: no tracepoint here */
 	uint64_t files_checked;
 	uint64_t checksum_errors;
 	char error[160];	/* why this configuration has no numbers */

@@ -6,8 +6,9 @@
  * so a thread pool's work is counted too; reading the parent fd sums the
  * children. Hardware events form one group and software events another, so
  * an absent PMU (as in most VMs) cannot take the software events down with
- * it. The tracepoint's own read() is one syscall inside the interval; that
- * overhead is measured on an empty interval at init and subtracted.
+ * it. The tracepoint stays disabled except in counted passes; its read() is
+ * one syscall inside such an interval, an overhead measured on an empty
+ * interval at init and subtracted.
  */
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -47,6 +49,7 @@ struct counter_state {
 static struct counter_state state[CTR_COUNT];
 static struct rusage ru_begin;
 static int64_t syscall_overhead;
+static int tracing;
 
 static long perf_open(struct perf_event_attr *attr, int group_fd)
 {
@@ -134,7 +137,7 @@ void counters_init(void)
 		if (resolve(id, &attr))
 			continue;
 		attr.inherit = 1;
-		attr.disabled = 0;
+		attr.disabled = g == 2;
 		attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
 				   PERF_FORMAT_TOTAL_TIME_RUNNING;
 		state[id].fd = (int)perf_open(&attr, leader[g]);
@@ -149,7 +152,7 @@ void counters_init(void)
 		if (leader[g] < 0)
 			leader[g] = state[id].fd;
 	}
-	counters_begin();
+	counters_begin(1);
 	counters_end(&probe);
 	syscall_overhead = probe.value[CTR_SYSCALLS] > 0 ?
 				   probe.value[CTR_SYSCALLS] : 0;
@@ -168,10 +171,14 @@ static int read_counter(int fd, uint64_t *value, uint64_t *enabled,
 	return 0;
 }
 
-void counters_begin(void)
+void counters_begin(int trace_syscalls)
 {
 	int id;
 
+	tracing = trace_syscalls && state[CTR_SYSCALLS].fd >= 0;
+	/* Enabled first, so its own ioctl is not in the interval. */
+	if (tracing)
+		ioctl(state[CTR_SYSCALLS].fd, PERF_EVENT_IOC_ENABLE, 0);
 	getrusage(RUSAGE_SELF, &ru_begin);
 	/*
 	 * The syscall counter is read last here and first in counters_end,
@@ -197,7 +204,8 @@ void counters_end(struct counter_sample *out)
 
 	for (id = CTR_COUNT - 1; id >= 0; id--) {
 		out->value[id] = -1;
-		if (state[id].fd < 0 || read_counter(state[id].fd, &v, &e, &r))
+		if (state[id].fd < 0 || (id == CTR_SYSCALLS && !tracing) ||
+		    read_counter(state[id].fd, &v, &e, &r))
 			continue;
 		dv = v - state[id].value;
 		de = e - state[id].enabled;
@@ -209,8 +217,11 @@ void counters_end(struct counter_sample *out)
 						   (double)dv * de / dr :
 						   dv);
 	}
-	if (out->value[CTR_SYSCALLS] >= 0)
-		out->value[CTR_SYSCALLS] -= syscall_overhead;
+	if (tracing) {
+		ioctl(state[CTR_SYSCALLS].fd, PERF_EVENT_IOC_DISABLE, 0);
+		if (out->value[CTR_SYSCALLS] >= 0)
+			out->value[CTR_SYSCALLS] -= syscall_overhead;
+	}
 	getrusage(RUSAGE_SELF, &ru);
 	out->utime_ns = tv_ns(&ru_begin.ru_utime, &ru.ru_utime);
 	out->stime_ns = tv_ns(&ru_begin.ru_stime, &ru.ru_stime);

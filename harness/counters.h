@@ -3,7 +3,8 @@
  * Per-sample counters, taken around one backend run: getrusage figures,
  * perf_event_open groups whose events libpfm4 resolves by name (scaled by
  * time enabled / running), and an independent syscall count from the
- * raw_syscalls:sys_enter tracepoint. Counters that cannot be opened are
+ * raw_syscalls:sys_enter tracepoint (in untimed passes only). Counters that
+ * cannot be opened are
  * recorded as unsupported, never as zero.
  */
 #ifndef SYSLETBENCH_COUNTERS_H
@@ -27,9 +28,15 @@ struct counter_sample {
 	int64_t vcsw, ivcsw, minflt, majflt;
 };
 
-/* Opens what it can; why[] says what could not be opened and why. */
+/* Opens what it can; counter_unsupported_reason() says what not and why. */
 void counters_init(void);
-void counters_begin(void);
+/*
+ * Starts an interval. The syscall tracepoint is enabled only when
+ * trace_syscalls is set: while enabled, every syscall of the machine takes
+ * the slow tracing path, so timed samples leave it off (value -1) and the
+ * harness counts syscalls in a separate, untimed pass.
+ */
+void counters_begin(int trace_syscalls);
 void counters_end(struct counter_sample *out);
 const char *counter_name(enum counter_id id);
 /* NULL when supported, else the reason (for the results metadata). */

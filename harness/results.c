@@ -19,7 +19,7 @@
 static const char *const sample_columns =
 	"target,accel,backend,concurrency,cache,files,file_size,buf_size,"
 	"rep,valid,passes,elapsed_ns,ns_per_file,files_per_s,"
-	"syscalls_per_file,traced_syscalls_per_file,atoms_per_file,"
+	"syscalls_per_file,atoms_per_file,"
 	"submissions_per_file,cachemisses_per_file,user_ns_per_file,"
 	"sys_ns_per_file,vcsw,ivcsw,minflt,majflt,instructions_per_file,"
 	"cycles_per_file,task_clock_ns_per_file,context_switches,"
@@ -90,9 +90,8 @@ void results_summarise(struct run_state *run, size_t first, size_t n)
 	for (i = first; i < first + n; i++) {
 		struct config_result *cfg = &run->configs[i];
 		double *ns = xcalloc(cfg->nsamples, sizeof(*ns));
-		double sys = 0, traced = 0, atoms = 0, subs = 0;
+		double sys = 0, atoms = 0, subs = 0;
 		uint64_t files = 0;
-		int untraced = 0;
 
 		for (valid = 0, k = 0; k < cfg->nsamples; k++) {
 			const struct sample *s = &cfg->samples[k];
@@ -104,9 +103,6 @@ void results_summarise(struct run_state *run, size_t first, size_t n)
 			sys += (double)s->bc.syscalls;
 			atoms += (double)s->bc.atoms;
 			subs += (double)s->bc.submissions;
-			if (s->ctr.value[CTR_SYSCALLS] < 0)
-				untraced = 1;
-			traced += (double)s->ctr.value[CTR_SYSCALLS];
 		}
 		stats_compute(ns, valid, &cfg->ns_per_file);
 		free(ns);
@@ -115,7 +111,10 @@ void results_summarise(struct run_state *run, size_t first, size_t n)
 					      run->null_syscall_ns.median;
 		cfg->syscalls_per_file = per_file(sys, files);
 		cfg->traced_syscalls_per_file =
-			untraced ? NAN : per_file(traced, files);
+			cfg->counted_traced_syscalls < 0 ?
+				NAN :
+				per_file((double)cfg->counted_traced_syscalls,
+					 cfg->counted_files);
 		cfg->atoms_per_file = per_file(atoms, files);
 		cfg->submissions_per_file = per_file(subs, files);
 	}
@@ -191,7 +190,6 @@ static void write_samples_csv(FILE *f, const struct run_state *run)
 				"%.1f");
 			csv_num(f, per_file((double)s->bc.syscalls, s->files),
 				"%.3f");
-			csv_num(f, counter_per_file(s, CTR_SYSCALLS), "%.3f");
 			csv_num(f, per_file((double)s->bc.atoms, s->files),
 				"%.3f");
 			csv_num(f, per_file((double)s->bc.submissions,
@@ -550,6 +548,15 @@ static void json_config(FILE *f, const struct config_result *cfg)
 	fputs(", ", f);
 	json_num(f, "traced_syscalls_per_file",
 		 cfg->traced_syscalls_per_file);
+	fprintf(f,
+		", \"counted_pass\": {\"files\": %llu, \"own_syscalls\": %llu, "
+		"\"traced_syscalls\": ",
+		(unsigned long long)cfg->counted_files,
+		(unsigned long long)cfg->counted_own_syscalls);
+	if (cfg->counted_traced_syscalls < 0)
+		fputs("null}", f);
+	else
+		fprintf(f, "%lld}", (long long)cfg->counted_traced_syscalls);
 	fputs(", ", f);
 	json_num(f, "atoms_per_file", cfg->atoms_per_file);
 	fputs(", ", f);
