@@ -50,10 +50,13 @@ for c in j["configs"]:
     assert c["checksum_errors"] == 0, c
     assert len(c["samples"]) == 3, c
 # Synchronous backends issue exactly open + 2 reads + close per 4 KiB file.
+# (Sanitizer runtimes make syscalls of their own: the tracer sees them.)
+import os
+sanitized = os.environ.get("SYSLETBENCH_SANITIZED") == "1"
 for r in rows:
     if r["backend"] in ("baseline_sync", "atoms-user"):
         assert float(r["syscalls_per_file"]) == 4.0, r
-        if r["traced_syscalls_per_file"]:
+        if r["traced_syscalls_per_file"] and not sanitized:
             assert abs(float(r["traced_syscalls_per_file"]) - 4.0) < 0.01, r
 PY
 

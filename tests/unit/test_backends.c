@@ -106,7 +106,7 @@ int main(void)
 	static const unsigned int conc[] = { 1, 16, 64 };
 	char dir[] = "/tmp/sysletbench-backendsXXXXXX";
 	struct file_set sets[3];
-	char why[160];
+	char why[160], *rm;
 	size_t b, s, c;
 	int ran = 0;
 
@@ -130,8 +130,10 @@ int main(void)
 	}
 	for (s = 0; s < 3; s++)
 		file_set_close(&sets[s]);
-	if (system(xasprintf("rm -rf '%s'", dir)) != 0)
+	rm = xasprintf("rm -rf '%s'", dir);
+	if (system(rm) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
+	free(rm);
 	CHECK(ran >= 2);
 	return TEST_EXIT();
 }

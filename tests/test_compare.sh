@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# harness/compare.py on synthetic pairs made from a real run
+# (tests/fixtures/compare-base, 10 reps): a 10% slowdown is flagged, two
+# halves of the same run are not, one extra syscall per file fails the
+# deterministic gate (unless the compiler changed: re-base), configurations
+# in one run only are listed, and bad input exits 2.
+# Exit: 0 pass, 1 fail, 77 skip (python3 absent).
+
+set -u
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+fixture=$top/tests/fixtures/compare-base
+compare=$top/harness/compare.py
+
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "SKIP: python3 not installed"
+	exit 77
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_compare.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# variant NAME PYTHON: writes $tmp/NAME/results.json from the fixture after
+# running PYTHON on the parsed document d.
+variant() {
+	mkdir -p "$tmp/$1"
+	python3 - "$fixture/results.json" "$tmp/$1/results.json" "$2" <<'EOF' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+}
+
+# expect RC NAME ARGS...: runs compare, checks the exit status.
+expect() {
+	local want=$1 name=$2 rc
+	shift 2
+	python3 "$compare" "$@" >"$tmp/$name.out" 2>&1
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		echo "FAIL: $name: exit $rc, expected $want:"
+		sed 's/^/    /' "$tmp/$name.out"
+		fail=1
+		return 1
+	fi
+}
+
+# has NAME REGEX: the output of case NAME matches.
+has() {
+	if ! grep -Eq -- "$2" "$tmp/$1.out"; then
+		echo "FAIL: $1: output lacks /$2/:"
+		sed 's/^/    /' "$tmp/$1.out"
+		fail=1
+	fi
+}
+lacks() {
+	if grep -Eq -- "$2" "$tmp/$1.out"; then
+		echo "FAIL: $1: output has /$2/:"
+		sed 's/^/    /' "$tmp/$1.out"
+		fail=1
+	fi
+}
+
+scale='
+def scale(c, k):
+    for s in c["samples"]:
+        s["ns_per_file"] *= k
+        s["elapsed_ns"] = int(s["elapsed_ns"] * k)
+    for f in ("median", "ci_lo", "ci_hi", "min", "max", "mean", "kbest"):
+        if c["ns_per_file"].get(f) is not None:
+            c["ns_per_file"][f] *= k
+'
+variant slow "$scale
+for c in d['configs']:
+    scale(c, 1.10)"
+# Two runs from one distribution: the even and the odd reps.
+variant even 'for c in d["configs"]:
+    c["samples"] = c["samples"][0::2]'
+variant odd 'for c in d["configs"]:
+    c["samples"] = c["samples"][1::2]'
+extra_syscall='
+for c in d["configs"]:
+    if c["backend"] == "atoms-user" and c["files"] == 10:
+        for s in c["samples"]:
+            s["backend"]["syscalls"] += s["files"]
+        c["syscalls_per_file"] += 1'
+variant moresys "$extra_syscall"
+variant moresys_gcc "$extra_syscall
+d['compiler'] = 'gcc-compatible 13.1.0'"
+variant slow_det "$scale
+for c in d['configs']:
+    if c['backend'] == 'baseline_sync':
+        scale(c, 1.10)"
+variant fewer 'd["configs"] = [c for c in d["configs"] if c["files"] != 10]'
+variant schema 'd["schema"] = "sysletbench-results/2"'
+variant guest 'd["target"] = "guest"; d["accel"] = "tcg"'
+mkdir -p "$tmp/garbage" "$tmp/emptydir"
+echo '{"schema": "sysletbench-results/1", "configs": [' >"$tmp/garbage/results.json"
+
+# 1. An injected 10% slowdown is flagged, as a wall-clock regression.
+if expect 1 slow "$fixture" "$tmp/slow"; then
+	has slow 'RESULT: FAIL'
+	has slow 'REGRESSION: baseline_sync hot 1 files 4KiB ns_per_file'
+	n=$(grep -c '^REGRESSION: .* ns_per_file' "$tmp/slow.out")
+	# The sync loops are tight; clets-threads may be too noisy to call.
+	if [ "$n" -lt 6 ]; then
+		echo "FAIL: slow: only $n of 12 configurations flagged"
+		fail=1
+	fi
+fi
+expect 1 slow_wall --gate wallclock "$fixture" "$tmp/slow"
+# The deterministic gate lets the slowdown through, with a warning.
+if expect 0 slow_det --gate deterministic "$fixture" "$tmp/slow_det"; then
+	has slow_det '^warning: baseline_sync hot 1 files 4KiB ns_per_file \+10\.0%'
+	has slow_det 'RESULT: PASS'
+fi
+
+# 2. Two halves of one run: nothing flagged.
+if expect 0 same --gate all "$tmp/even" "$tmp/odd"; then
+	lacks same 'REGRESSION|regression'
+fi
+
+# 3. One syscall more per file fails the deterministic gate...
+if expect 1 moresys --gate deterministic "$fixture" "$tmp/moresys"; then
+	has moresys 'REGRESSION: atoms-user hot 10 files 4KiB syscalls_per_file 4 -> 5 \(\+25\.0%\)'
+fi
+# ...but re-bases when the compiler changed, unless --no-rebase.
+if expect 0 rebase --gate deterministic "$fixture" "$tmp/moresys_gcc"; then
+	has rebase 'RESULT: RE-BASE'
+	has rebase "compiler 'gcc-compatible 12.2.0' -> 'gcc-compatible 13.1.0'"
+fi
+expect 1 norebase --gate deterministic --no-rebase "$fixture" "$tmp/moresys_gcc"
+# Fewer syscalls are an improvement, not a failure.
+expect 0 fewersys --gate deterministic "$tmp/moresys" "$fixture" &&
+	has fewersys 'improvement'
+
+# 4. Configurations in one run only: listed, not an error.
+if expect 0 gone --gate deterministic "$fixture" "$tmp/fewer"; then
+	has gone '== gone \(only in BASE\) =='
+	has gone '^  atoms-uring/c16 hot 10 files 4KiB$'
+fi
+if expect 0 added --gate deterministic "$tmp/fewer" "$fixture"; then
+	has added '== new \(only in NEW\) =='
+fi
+
+# 5. Markdown.
+if expect 0 markdown --format markdown --gate deterministic "$fixture" "$fixture"; then
+	has markdown '^\| base \| \+-% \| %change \| new \| \+-% \| p \| verdict \| gate \| configuration \|$'
+	has markdown '^### syscalls_per_file \(deterministic\)$'
+fi
+
+# 6. Bad input: exit 2 with a message naming the problem.
+expect 2 missing "$fixture" "$tmp/does-not-exist" && has missing 'no such file or directory'
+expect 2 notresults "$fixture" "$tmp/emptydir" && has notresults 'no results.json'
+expect 2 garbage "$fixture" "$tmp/garbage" && has garbage 'not valid JSON'
+expect 2 schema "$fixture" "$tmp/schema" && has schema "schema 'sysletbench-results/2', expected 'sysletbench-results/1'"
+expect 2 nocommon "$fixture" "$tmp/guest" && has nocommon 'no configuration in common'
+expect 2 usage "$fixture"
+
+[ "$fail" = 0 ] && echo "PASS: test_compare"
+exit "$fail"
