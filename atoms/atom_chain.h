@@ -36,7 +36,7 @@ void init_atom(struct syslet_uatom *atom, unsigned int nr, void *arg0,
 struct file_chain {
 	struct syslet_uatom open_atom;
 	struct syslet_uatom read_atom;
-	struct syslet_uatom close_atom;	/* must follow read_atom */
+	struct syslet_uatom close_atom; /* must follow read_atom */
 	struct syslet_uatom advance_atom;
 
 	int64_t fd;
@@ -47,8 +47,8 @@ struct file_chain {
 	uint64_t path_val;
 	uint64_t open_flags_val;
 	uint64_t buf_size_val;
-	uint64_t cursor;	/* where the next read lands */
-	uint64_t cursor_addr;	/* &cursor, umem_add's first argument */
+	uint64_t cursor; /* where the next read lands */
+	uint64_t cursor_addr; /* &cursor, umem_add's first argument */
 
 	char *buf;
 };

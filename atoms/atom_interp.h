@@ -12,8 +12,8 @@
 #include "atoms/syslet.h"
 
 struct atom_interp_stats {
-	uint64_t atoms;		/* atoms executed */
-	uint64_t syscalls;	/* of which were kernel crossings */
+	uint64_t atoms; /* atoms executed */
+	uint64_t syscalls; /* of which were kernel crossings */
 };
 
 /*

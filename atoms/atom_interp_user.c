@@ -20,10 +20,10 @@
 
 enum atom_phase {
 	PHASE_IDLE,
-	PHASE_FETCH,	/* reading the atom: a fault ends the chain */
-	PHASE_ARGS,	/* reading arguments: a fault is the atom's result */
+	PHASE_FETCH, /* reading the atom: a fault ends the chain */
+	PHASE_ARGS, /* reading arguments: a fault is the atom's result */
 	PHASE_ARGS_FAULTED,
-	PHASE_STORE,	/* writing ret_ptr: a fault ends the chain */
+	PHASE_STORE, /* writing ret_ptr: a fault ends the chain */
 };
 
 struct atom_interp {
@@ -79,9 +79,9 @@ static pthread_once_t bitmap_once = PTHREAD_ONCE_INIT;
 static void build_allowlist(void)
 {
 	static const unsigned int allowed[] = {
-		__NR_openat, __NR_read,	  __NR_pread64,	   __NR_write,
-		__NR_close,  __NR_lseek,  __NR_newfstatat, __NR_getppid,
-		__NR_getpid,
+		__NR_openat,	 __NR_read,    __NR_pread64,
+		__NR_write,	 __NR_close,   __NR_lseek,
+		__NR_newfstatat, __NR_getppid, __NR_getpid,
 #ifdef __NR_open
 		__NR_open,
 #endif
@@ -126,8 +126,8 @@ static long atom_dispatch(unsigned int nr, const uint64_t *args,
 	    (allowed_bitmap[nr / 64] >> (nr % 64)) & 1) {
 		stats->syscalls++;
 		return raw_syscall6(nr, (long)args[0], (long)args[1],
-				    (long)args[2], (long)args[3],
-				    (long)args[4], (long)args[5]);
+				    (long)args[2], (long)args[3], (long)args[4],
+				    (long)args[5]);
 	}
 	if (nr == SYSLET_NR_UMEM_ADD) {
 		target = (uint64_t *)(uintptr_t)args[0];
@@ -175,7 +175,7 @@ atom_chain_exec(struct atom_interp *it, struct atom_interp_stats *stats)
 		for (; i < SYSLET_NR_ARGS; i++)
 			args[i] = 0;
 		ret = atom_dispatch(atom.nr, args, stats);
-store:
+	store:
 		it->phase = PHASE_STORE;
 		if (atom.ret_ptr)
 			*(volatile int64_t *)(uintptr_t)atom.ret_ptr = ret;

@@ -72,31 +72,31 @@
 #include "harness/backend.h"
 #include "harness/file_buf.h"
 
-#define FIRST_ROUND_READS	2
-#define READS_PER_ROUND_MAX	32
+#define FIRST_ROUND_READS   2
+#define READS_PER_ROUND_MAX 32
 
 /* user_data = chain index << 8 | tag; tags below 0x80 are read numbers. */
-#define TAG_BITS		8
-#define TAG_OPEN		0x80
-#define TAG_CLOSE		0x81
+#define TAG_BITS  8
+#define TAG_OPEN  0x80
+#define TAG_CLOSE 0x81
 
 enum chain_state {
-	CHAIN_IDLE,		/* no file; its slot may hold the last one */
-	CHAIN_READING,		/* a round of its file is in flight */
-	CHAIN_CLOSING,		/* only the last close_direct in flight */
+	CHAIN_IDLE, /* no file; its slot may hold the last one */
+	CHAIN_READING, /* a round of its file is in flight */
+	CHAIN_CLOSING, /* only the last close_direct in flight */
 };
 
 struct uring_chain {
 	enum chain_state state;
-	char *buf;		/* file_buf_cap bytes, guard page behind */
+	char *buf; /* file_buf_cap bytes, guard page behind */
 	size_t file_index;
-	size_t cursor;		/* file bytes in buf so far */
-	size_t cursor_base;	/* the cursor when this round was queued */
-	int slot_open;		/* the fixed slot holds a file to close */
-	int round_has_open;	/* this round starts the file */
+	size_t cursor; /* file bytes in buf so far */
+	size_t cursor_base; /* the cursor when this round was queued */
+	int slot_open; /* the fixed slot holds a file to close */
+	int round_has_open; /* this round starts the file */
 	int open_res;
-	unsigned int nreads;	/* reads in this round */
-	unsigned int pending;	/* completions of this round not reaped */
+	unsigned int nreads; /* reads in this round */
+	unsigned int pending; /* completions of this round not reaped */
 	int read_res[READS_PER_ROUND_MAX];
 };
 
@@ -106,11 +106,11 @@ struct atoms_uring_ctx {
 	size_t buf_cap;
 	size_t read_size;
 	struct uring_chain *chains;
-	unsigned int *idle;	/* stack of CHAIN_IDLE chain indices */
+	unsigned int *idle; /* stack of CHAIN_IDLE chain indices */
 	unsigned int nidle;
-	unsigned int busy;	/* chains READING or CLOSING */
-	int close_err;		/* first close_direct error of this run */
-	int broken;		/* a run() failed midway: ring unusable */
+	unsigned int busy; /* chains READING or CLOSING */
+	int close_err; /* first close_direct error of this run */
+	int broken; /* a run() failed midway: ring unusable */
 
 	/* Valid during run() only. */
 	struct backend_counters *counters;
@@ -163,7 +163,9 @@ static int atoms_uring_available(char *why, size_t why_len)
 
 	ret = uring_init(&ring, 8, 16);
 	if (ret == -ENOSYS) {
-		snprintf(why, why_len, "io_uring_setup: ENOSYS (kernel without CONFIG_IO_URING)");
+		snprintf(why, why_len,
+			 "io_uring_setup: ENOSYS (kernel without "
+			 "CONFIG_IO_URING)");
 		return 0;
 	}
 	if (ret == -EPERM) {
@@ -174,14 +176,19 @@ static int atoms_uring_available(char *why, size_t why_len)
 			fclose(sysctl);
 		}
 		if (disabled > 0)
-			snprintf(why, why_len, "io_uring_setup: EPERM (sysctl kernel.io_uring_disabled=%d)",
+			snprintf(why, why_len,
+				 "io_uring_setup: EPERM (sysctl "
+				 "kernel.io_uring_disabled=%d)",
 				 disabled);
 		else
-			snprintf(why, why_len, "io_uring_setup: EPERM (seccomp or LSM policy)");
+			snprintf(why, why_len,
+				 "io_uring_setup: EPERM (seccomp or LSM "
+				 "policy)");
 		return 0;
 	}
 	if (ret < 0) {
-		snprintf(why, why_len, "io_uring_queue_init: %s", strerror(-ret));
+		snprintf(why, why_len, "io_uring_queue_init: %s",
+			 strerror(-ret));
 		return 0;
 	}
 
@@ -192,12 +199,15 @@ static int atoms_uring_available(char *why, size_t why_len)
 	}
 	probe = io_uring_get_probe_ring(&ring);
 	if (!probe) {
-		snprintf(why, why_len, "io_uring opcode probe refused (kernel before 5.6, or filtered)");
+		snprintf(why, why_len,
+			 "io_uring opcode probe refused (kernel before 5.6, or "
+			 "filtered)");
 		goto unavailable;
 	}
 	for (i = 0; i < sizeof(needed_ops) / sizeof(needed_ops[0]); i++) {
 		if (!io_uring_opcode_supported(probe, needed_ops[i].op)) {
-			snprintf(why, why_len, "io_uring lacks %s", needed_ops[i].name);
+			snprintf(why, why_len, "io_uring lacks %s",
+				 needed_ops[i].name);
 			io_uring_free_probe(probe);
 			goto unavailable;
 		}
@@ -207,7 +217,9 @@ static int atoms_uring_available(char *why, size_t why_len)
 	/* Direct descriptors: opening into a sparse fixed-file table. */
 	ret = io_uring_register_files_sparse(&ring, 1);
 	if (ret < 0) {
-		snprintf(why, why_len, "io_uring sparse fixed files: %s (direct descriptors need 5.19)",
+		snprintf(why, why_len,
+			 "io_uring sparse fixed files: %s (direct descriptors "
+			 "need 5.19)",
 			 strerror(-ret));
 		goto unavailable;
 	}
@@ -272,8 +284,9 @@ static void *atoms_uring_setup(const struct backend_params *params)
 	sq_entries = ctx->nchains > 4096 ? 4096 * 4 : ctx->nchains * 4;
 	if (sq_entries < 2 * (READS_PER_ROUND_MAX + 2))
 		sq_entries = 2 * (READS_PER_ROUND_MAX + 2);
-	cq_entries = ctx->nchains > 1024 ? 1024 * 64 :
-		     ctx->nchains * (READS_PER_ROUND_MAX + 2);
+	cq_entries = ctx->nchains > 1024 ?
+			     1024 * 64 :
+			     ctx->nchains * (READS_PER_ROUND_MAX + 2);
 	if (cq_entries < 2 * sq_entries)
 		cq_entries = 2 * sq_entries;
 	ret = uring_init(&ctx->ring, sq_entries, cq_entries);
@@ -472,8 +485,8 @@ static int chain_round_done(struct atoms_uring_ctx *ctx, struct uring_chain *c)
 	}
 
 	/* No 0-byte read yet: go on from the cursor. */
-	c->nreads = chain_round_reads(ctx, c, full == c->nreads ?
-				      2 * c->nreads : c->nreads);
+	c->nreads = chain_round_reads(
+		ctx, c, full == c->nreads ? 2 * c->nreads : c->nreads);
 	if (!c->nreads) {
 		/* Bigger than the set's largest file: the buffer is full. */
 		chain_finish_file(ctx, c, -EFBIG);
@@ -490,7 +503,8 @@ static int uring_reap(struct atoms_uring_ctx *ctx)
 	unsigned int head, seen = 0, tag;
 	int ret = 0;
 
-	io_uring_for_each_cqe(&ctx->ring, head, cqe) {
+	io_uring_for_each_cqe(&ctx->ring, head, cqe)
+	{
 		seen++;
 		c = &ctx->chains[cqe->user_data >> TAG_BITS];
 		tag = cqe->user_data & ((1U << TAG_BITS) - 1);
@@ -609,11 +623,12 @@ broken:
 }
 
 const struct backend atoms_uring_backend = {
-	.name		= "atoms-uring",
-	.description	= "the atom chain as io_uring links: openat direct, fixed-file reads, close_direct",
-	.is_async	= 1,
-	.available	= atoms_uring_available,
-	.setup		= atoms_uring_setup,
-	.run		= atoms_uring_run,
-	.teardown	= atoms_uring_teardown,
+	.name = "atoms-uring",
+	.description = "the atom chain as io_uring links: openat direct, "
+		       "fixed-file reads, close_direct",
+	.is_async = 1,
+	.available = atoms_uring_available,
+	.setup = atoms_uring_setup,
+	.run = atoms_uring_run,
+	.teardown = atoms_uring_teardown,
 };

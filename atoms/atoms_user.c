@@ -41,8 +41,8 @@ static void *atoms_user_setup(const struct backend_params *params)
 	return ctx;
 }
 
-static int atoms_user_run(void *opaque, const char *const *paths,
-			  size_t count, file_done_fn done, void *cookie,
+static int atoms_user_run(void *opaque, const char *const *paths, size_t count,
+			  file_done_fn done, void *cookie,
 			  struct backend_counters *counters)
 {
 	struct atoms_user_ctx *ctx = opaque;
@@ -78,7 +78,8 @@ static long atoms_user_run_chain(const struct syslet_uatom *first)
 
 const struct backend atoms_user_backend = {
 	.name = "atoms-user",
-	.description = "atom chain, user-space interpreter, one syscall per atom",
+	.description =
+		"atom chain, user-space interpreter, one syscall per atom",
 	.is_async = 0,
 	.available = atoms_user_available,
 	.setup = atoms_user_setup,

@@ -14,24 +14,24 @@
  */
 struct clet_queue {
 	struct clet_completion *slots;
-	unsigned int cap;	/* power of two, or 0 before the first grow */
-	unsigned int head;	/* next to pop */
-	unsigned int tail;	/* next to push */
+	unsigned int cap; /* power of two, or 0 before the first grow */
+	unsigned int head; /* next to pop */
+	unsigned int tail; /* next to push */
 };
 
 struct clet_pool {
 	/* Submission side: the submitter pushes, the workers pop. */
 	pthread_mutex_t sq_lock;
 	pthread_cond_t sq_nonempty;
-	struct clet_queue sq;		/* under sq_lock */
-	unsigned int sq_sleepers;	/* workers asleep, under sq_lock */
-	int stopping;			/* under sq_lock */
+	struct clet_queue sq; /* under sq_lock */
+	unsigned int sq_sleepers; /* workers asleep, under sq_lock */
+	int stopping; /* under sq_lock */
 
 	/* Completion side: the workers push, the submitter pops. */
 	pthread_mutex_t cq_lock;
 	pthread_cond_t cq_nonempty;
-	struct clet_queue cq;		/* under cq_lock */
-	int cq_sleeper;			/* submitter asleep, under cq_lock */
+	struct clet_queue cq; /* under cq_lock */
+	int cq_sleeper; /* submitter asleep, under cq_lock */
 
 	/* Submitted and not yet reaped; only the submitter touches it. */
 	unsigned int outstanding;

@@ -19,9 +19,9 @@
 typedef long (*clet_fn)(unsigned long arg);
 
 struct clet_completion {
-	unsigned long arg;	/* as submitted (syslet_completion.cookie) */
-	clet_fn fn;		/* the clet (syslet_completion.atom) */
-	long result;		/* its return (syslet_completion.result) */
+	unsigned long arg; /* as submitted (syslet_completion.cookie) */
+	clet_fn fn; /* the clet (syslet_completion.atom) */
+	long result; /* its return (syslet_completion.result) */
 };
 
 struct clet_pool;

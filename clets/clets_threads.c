@@ -35,7 +35,7 @@ struct clet_file {
 	/* Set by the submitter before clet_submit(). */
 	const char *path;
 	size_t file_index;
-	char *buf;		/* buf_cap bytes, guard page behind */
+	char *buf; /* buf_cap bytes, guard page behind */
 	size_t buf_cap;
 	size_t read_size;
 	/* Set by the clet, read by the submitter after clet_wait(). */
@@ -49,7 +49,7 @@ struct clets_threads_ctx {
 	unsigned int nslots;
 	size_t buf_cap;
 	size_t read_size;
-	struct clet_file *files;	/* nslots */
+	struct clet_file *files; /* nslots */
 };
 
 /* The clet: main_sync_loop for one file. Returns 0 or -errno. */
@@ -155,8 +155,8 @@ fail:
 	return NULL;
 }
 
-static int clets_threads_run(void *data, const char *const *paths,
-			     size_t count, file_done_fn done, void *cookie,
+static int clets_threads_run(void *data, const char *const *paths, size_t count,
+			     file_done_fn done, void *cookie,
 			     struct backend_counters *counters)
 {
 	struct clets_threads_ctx *ctx = data;
@@ -208,11 +208,12 @@ drain:
 }
 
 const struct backend clets_threads_backend = {
-	.name		= "clets-threads",
-	.description	= "clets (plain C open/read/close) on a pthread pool with a completion queue",
-	.is_async	= 1,
-	.available	= clets_threads_available,
-	.setup		= clets_threads_setup,
-	.run		= clets_threads_run,
-	.teardown	= clets_threads_teardown,
+	.name = "clets-threads",
+	.description = "clets (plain C open/read/close) on a pthread pool with "
+		       "a completion queue",
+	.is_async = 1,
+	.available = clets_threads_available,
+	.setup = clets_threads_setup,
+	.run = clets_threads_run,
+	.teardown = clets_threads_teardown,
 };

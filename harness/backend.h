@@ -13,8 +13,8 @@
 struct syslet_uatom;
 
 struct backend_params {
-	unsigned int concurrency;	/* chains in flight (async backends) */
-	size_t buf_size;		/* bytes per read() */
+	unsigned int concurrency; /* chains in flight (async backends) */
+	size_t buf_size; /* bytes per read() */
 	/*
 	 * Capacity of one file buffer: the largest file of the set plus one
 	 * read. It is the set's configured size, never a per-file size:
@@ -30,24 +30,24 @@ struct backend_params {
  * (an atom chain overwrites its read results). status is 0 or -errno. buf
  * stays valid only during the call.
  */
-#define BYTES_UNKNOWN	UINT64_MAX
-typedef void (*file_done_fn)(void *cookie, size_t file_index,
-			     const void *buf, uint64_t bytes, int status);
+#define BYTES_UNKNOWN UINT64_MAX
+typedef void (*file_done_fn)(void *cookie, size_t file_index, const void *buf,
+			     uint64_t bytes, int status);
 
 /* What the backend itself issued, for the whole run(). */
 struct backend_counters {
-	uint64_t syscalls;	/* kernel crossings it made */
-	uint64_t atoms;		/* atoms interpreted (atom backends) */
-	uint64_t submissions;	/* io_uring_enter calls / async_exec calls */
-	uint64_t cachemisses;	/* chains that went async (kernel backends) */
-	uint64_t inline_done;	/* chains completed without blocking */
-	uint64_t upcalls;	/* clet invocations */
+	uint64_t syscalls; /* kernel crossings it made */
+	uint64_t atoms; /* atoms interpreted (atom backends) */
+	uint64_t submissions; /* io_uring_enter calls / async_exec calls */
+	uint64_t cachemisses; /* chains that went async (kernel backends) */
+	uint64_t inline_done; /* chains completed without blocking */
+	uint64_t upcalls; /* clet invocations */
 };
 
 struct backend {
 	const char *name;
 	const char *description;
-	int is_async;	/* honours concurrency */
+	int is_async; /* honours concurrency */
 	/* 1 if it can run here; else 0 and a reason in why. */
 	int (*available)(char *why, size_t why_len);
 	/* Returns a context (rings, pools, spares) or NULL with errno set. */

@@ -16,7 +16,7 @@
 #include "harness/counters.h"
 #include "harness/stats.h"
 
-#define MAX_LIST	16
+#define MAX_LIST 16
 
 struct bench_options {
 	const struct backend *backends[MAX_LIST];
@@ -34,19 +34,19 @@ struct bench_options {
 	unsigned int warmup;
 	unsigned int min_sample_ms;
 	uint64_t seed;
-	int verify_all;		/* checksum every sample, not just warm-up */
+	int verify_all; /* checksum every sample, not just warm-up */
 	int quiet;
 	const char *data_dir;
 	const char *output_dir;
-	const char *target;	/* host | guest */
-	const char *accel;	/* native | kvm | tcg | icount */
+	const char *target; /* host | guest */
+	const char *accel; /* native | kvm | tcg | icount */
 };
 
 struct sample {
 	unsigned int rep;
 	uint64_t elapsed_ns;
-	uint64_t files;		/* files processed (count x inner passes) */
-	int valid;		/* 0: rejected (cache state not verified) */
+	uint64_t files; /* files processed (count x inner passes) */
+	int valid; /* 0: rejected (cache state not verified) */
 	struct counter_sample ctr;
 	struct backend_counters bc;
 	struct cache_report cache;
@@ -59,34 +59,34 @@ struct config_result {
 	size_t files;
 	size_t file_size;
 	size_t buf_size;
-	unsigned int passes;	/* inner passes per sample (hot only) */
+	unsigned int passes; /* inner passes per sample (hot only) */
 
 	struct sample *samples;
 	size_t nsamples;
 
-	int verified;		/* every checked file matched its checksum */
+	int verified; /* every checked file matched its checksum */
 	/* The untimed counted pass (the first warm-up): both syscall counts. */
 	uint64_t counted_files;
 	uint64_t counted_own_syscalls;
-	int64_t counted_traced_syscalls;	/* -1: no tracepoint here */
+	int64_t counted_traced_syscalls; /* -1: no tracepoint here */
 	uint64_t files_checked;
 	uint64_t checksum_errors;
-	char error[160];	/* why this configuration has no numbers */
+	char error[160]; /* why this configuration has no numbers */
 
 	struct sample_stats ns_per_file;
 	double files_per_s;
-	double speedup_vs_sync;		/* NaN without a baseline */
+	double speedup_vs_sync; /* NaN without a baseline */
 	double null_syscalls_per_file;
-	double syscalls_per_file;	/* the backend's own count */
-	double traced_syscalls_per_file;	/* NaN when untraced */
+	double syscalls_per_file; /* the backend's own count */
+	double traced_syscalls_per_file; /* NaN when untraced */
 	double atoms_per_file;
 	double submissions_per_file;
 };
 
 struct run_state {
 	struct bench_options opt;
-	char *dir;		/* results/<timestamp>-<host> */
-	char *started;		/* ISO 8601 */
+	char *dir; /* results/<timestamp>-<host> */
+	char *started; /* ISO 8601 */
 	struct sample_stats null_syscall_ns;
 	/* ns per null atom, for each selected backend with run_chain. */
 	struct null_atom_stats null_atom[MAX_LIST];

@@ -19,9 +19,9 @@
 #include "harness/cache.h"
 #include "harness/util.h"
 
-#define SENTINELS	4
-#define SENTINEL_SIZE	(64 * 1024)
-#define DROP_ATTEMPTS	3
+#define SENTINELS     4
+#define SENTINEL_SIZE (64 * 1024)
+#define DROP_ATTEMPTS 3
 
 static char *sentinel_paths[SENTINELS];
 

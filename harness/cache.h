@@ -13,10 +13,10 @@
 enum cache_state { CACHE_HOT, CACHE_COLD, CACHE_DENTRY, CACHE_STATE_COUNT };
 
 struct cache_report {
-	const char *method;	/* "preread", "drop_caches=3", "fadvise", ... */
-	int verified;		/* 1: sentinels confirm the state */
-	long sentinel_pages;	/* sentinel pages still resident after a drop */
-	long cached_kb_before, cached_kb_after;	/* /proc/meminfo Cached */
+	const char *method; /* "preread", "drop_caches=3", "fadvise", ... */
+	int verified; /* 1: sentinels confirm the state */
+	long sentinel_pages; /* sentinel pages still resident after a drop */
+	long cached_kb_before, cached_kb_after; /* /proc/meminfo Cached */
 };
 
 const char *cache_state_name(enum cache_state state);

@@ -12,7 +12,7 @@
 /* Runs one atom chain synchronously; returns the completed atom or -errno. */
 typedef long (*atom_chain_runner)(const struct syslet_uatom *first);
 
-#define NULL_CHAIN_ATOMS	64
+#define NULL_CHAIN_ATOMS 64
 
 /* ns per getppid over reps batches of iters calls each. */
 void null_syscall_measure(unsigned int reps, unsigned long iters,
@@ -25,8 +25,8 @@ void null_syscall_measure(unsigned int reps, unsigned long iters,
  * runner refuses the chain.
  */
 struct null_atom_stats {
-	struct sample_stats per_atom;	/* ns per null atom */
-	struct sample_stats overhead;	/* minus a paired null syscall */
+	struct sample_stats per_atom; /* ns per null atom */
+	struct sample_stats overhead; /* minus a paired null syscall */
 };
 
 int null_atom_measure(atom_chain_runner runner, unsigned int reps,

@@ -15,7 +15,7 @@
 #define MAX_FILES	100000
 #define MAX_FILE_SIZE	(64UL << 20)
 #define MAX_BUF_SIZE	(16UL << 20)
-#define MAX_CONCURRENCY	1024
+#define MAX_CONCURRENCY 1024
 
 static const char usage[] =
 	"usage: sysletbench [run] [options]\n"
@@ -46,7 +46,8 @@ static const char usage[] =
 	"  -o, --output DIR        results root (default ./results)\n"
 	"      --seed N            file content seed (default 1)\n"
 	"      --target NAME       host or guest (default host)\n"
-	"      --accel NAME        native, kvm, tcg or icount (default native)\n"
+	"      --accel NAME        native, kvm, tcg or icount (default "
+	"native)\n"
 	"      --quick             small matrix: 1,100,1k files, 4K,\n"
 	"                          hot+cold, concurrency 1,16, 5 reps\n"
 	"  -q, --quiet             no progress on stderr\n"
@@ -115,14 +116,13 @@ static size_t split_list(const char *what, const char *arg, size_t max,
 
 static void each_file_count(const char *item, size_t i, void *data)
 {
-	((size_t *)data)[i] = parse_number("--files", item, 1000, 1,
-					   MAX_FILES);
+	((size_t *)data)[i] = parse_number("--files", item, 1000, 1, MAX_FILES);
 }
 
 static void each_size(const char *item, size_t i, void *data)
 {
-	((size_t *)data)[i] = parse_number("--sizes", item, 1024, 1,
-					   MAX_FILE_SIZE);
+	((size_t *)data)[i] =
+		parse_number("--sizes", item, 1024, 1, MAX_FILE_SIZE);
 }
 
 static void each_concurrency(const char *item, size_t i, void *data)
@@ -144,7 +144,8 @@ static void each_backend(const char *item, size_t i, void *data)
 	size_t k;
 
 	if (!be) {
-		fprintf(stderr, "sysletbench: --backends: unknown backend '%s'; known:",
+		fprintf(stderr,
+			"sysletbench: --backends: unknown backend '%s'; known:",
 			item);
 		for (k = 0; k < backend_count; k++)
 			fprintf(stderr, " %s", backends[k]->name);
@@ -265,22 +266,22 @@ enum cli_command cli_parse(int argc, char **argv, struct bench_options *opt)
 						 each_size, opt->sizes);
 			break;
 		case 'B':
-			opt->buf_size = parse_number("--buf-size", optarg,
-						     1024, 1, MAX_BUF_SIZE);
+			opt->buf_size = parse_number("--buf-size", optarg, 1024,
+						     1, MAX_BUF_SIZE);
 			break;
 		case 'c':
 			opt->ncaches = split_list("--cache", optarg,
-						  CACHE_STATE_COUNT,
-						  each_cache, opt->caches);
+						  CACHE_STATE_COUNT, each_cache,
+						  opt->caches);
 			break;
 		case 'j':
-			opt->nconcurrency = split_list(
-				"--concurrency", optarg, MAX_LIST,
-				each_concurrency, opt->concurrency);
+			opt->nconcurrency =
+				split_list("--concurrency", optarg, MAX_LIST,
+					   each_concurrency, opt->concurrency);
 			break;
 		case 'r':
-			opt->reps = (unsigned int)parse_number(
-				"--reps", optarg, 1000, 1, 100000);
+			opt->reps = (unsigned int)parse_number("--reps", optarg,
+							       1000, 1, 100000);
 			break;
 		case 'w':
 			opt->warmup = (unsigned int)parse_number(
@@ -300,8 +301,8 @@ enum cli_command cli_parse(int argc, char **argv, struct bench_options *opt)
 			opt->output_dir = optarg;
 			break;
 		case 'S':
-			opt->seed = parse_number("--seed", optarg, 1000, 0,
-						 ~0UL);
+			opt->seed =
+				parse_number("--seed", optarg, 1000, 0, ~0UL);
 			break;
 		case 'T':
 			opt->target = one_of("--target", optarg, targets);

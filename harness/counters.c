@@ -25,17 +25,17 @@
 #include "harness/counters.h"
 
 struct counter_def {
-	const char *name;	/* as recorded in results */
-	const char *pfm_name;	/* as libpfm4 resolves it */
-	int group;		/* 0 hardware, 1 software, 2 tracepoint */
+	const char *name; /* as recorded in results */
+	const char *pfm_name; /* as libpfm4 resolves it */
+	int group; /* 0 hardware, 1 software, 2 tracepoint */
 };
 
 static const struct counter_def defs[CTR_COUNT] = {
 	[CTR_INSTRUCTIONS] = { "instructions", "instructions", 0 },
 	[CTR_CYCLES] = { "cycles", "cycles", 0 },
 	[CTR_TASK_CLOCK] = { "task-clock", "perf::task-clock", 1 },
-	[CTR_CONTEXT_SWITCHES] = { "context-switches",
-				   "perf::context-switches", 1 },
+	[CTR_CONTEXT_SWITCHES] = { "context-switches", "perf::context-switches",
+				   1 },
 	[CTR_PAGE_FAULTS] = { "page-faults", "perf::page-faults", 1 },
 	[CTR_SYSCALLS] = { "syscalls", NULL, 2 },
 };
@@ -43,7 +43,7 @@ static const struct counter_def defs[CTR_COUNT] = {
 struct counter_state {
 	int fd;
 	char why[160];
-	uint64_t value, enabled, running;	/* at counters_begin */
+	uint64_t value, enabled, running; /* at counters_begin */
 };
 
 static struct counter_state state[CTR_COUNT];
@@ -79,8 +79,8 @@ static int tracepoint_id(char *why, size_t len)
 				return id;
 		}
 		/* tracefs is often just not mounted; as root, mount it. */
-		if (attempt || mount("nodev", "/sys/kernel/tracing", "tracefs",
-				     0, NULL))
+		if (attempt ||
+		    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
 			break;
 	}
 	snprintf(why, len, "no tracefs raw_syscalls:sys_enter (%s)",
@@ -107,8 +107,7 @@ static int resolve(enum counter_id id, struct perf_event_attr *attr)
 	memset(&arg, 0, sizeof(arg));
 	arg.attr = attr;
 	arg.size = sizeof(arg);
-	ret = pfm_get_os_event_encoding(defs[id].pfm_name,
-					PFM_PLM0 | PFM_PLM3,
+	ret = pfm_get_os_event_encoding(defs[id].pfm_name, PFM_PLM0 | PFM_PLM3,
 					PFM_OS_PERF_EVENT_EXT, &arg);
 	if (ret != PFM_SUCCESS) {
 		snprintf(st->why, sizeof(st->why), "libpfm4: %s",
@@ -154,8 +153,8 @@ void counters_init(void)
 	}
 	counters_begin(1);
 	counters_end(&probe);
-	syscall_overhead = probe.value[CTR_SYSCALLS] > 0 ?
-				   probe.value[CTR_SYSCALLS] : 0;
+	syscall_overhead =
+		probe.value[CTR_SYSCALLS] > 0 ? probe.value[CTR_SYSCALLS] : 0;
 }
 
 static int read_counter(int fd, uint64_t *value, uint64_t *enabled,
@@ -213,9 +212,8 @@ void counters_end(struct counter_sample *out)
 		/* Multiplexed: scale up; never scheduled: unknown, not 0. */
 		if (dr == 0 && de != 0)
 			continue;
-		out->value[id] = (int64_t)(dr && dr != de ?
-						   (double)dv * de / dr :
-						   dv);
+		out->value[id] =
+			(int64_t)(dr && dr != de ? (double)dv * de / dr : dv);
 	}
 	if (tracing) {
 		ioctl(state[CTR_SYSCALLS].fd, PERF_EVENT_IOC_DISABLE, 0);

@@ -18,12 +18,12 @@ enum counter_id {
 	CTR_TASK_CLOCK,
 	CTR_CONTEXT_SWITCHES,
 	CTR_PAGE_FAULTS,
-	CTR_SYSCALLS,		/* raw_syscalls:sys_enter */
+	CTR_SYSCALLS, /* raw_syscalls:sys_enter */
 	CTR_COUNT
 };
 
 struct counter_sample {
-	int64_t value[CTR_COUNT];	/* -1: unsupported */
+	int64_t value[CTR_COUNT]; /* -1: unsupported */
 	int64_t utime_ns, stime_ns;
 	int64_t vcsw, ivcsw, minflt, majflt;
 };

@@ -15,8 +15,8 @@
 #include "harness/matrix.h"
 #include "harness/results.h"
 
-#define NULL_REPS	15
-#define NULL_ITERS	200000
+#define NULL_REPS  15
+#define NULL_ITERS 200000
 
 static void on_signal(int sig)
 {
@@ -49,7 +49,8 @@ static int calibrate(void)
 	size_t i;
 
 	null_syscall_measure(NULL_REPS, NULL_ITERS, &st);
-	printf("getppid: %.1f ns median (95%% CI %.1f-%.1f, %zu batches of %d)\n",
+	printf("getppid: %.1f ns median (95%% CI %.1f-%.1f, %zu batches of "
+	       "%d)\n",
 	       st.median, st.ci_lo, st.ci_hi, st.n, NULL_ITERS);
 	for (i = 0; i < backend_count; i++) {
 		if (!backends[i]->run_chain ||
@@ -108,7 +109,9 @@ static void measure_null_atoms(struct run_state *run)
 					NULL_ITERS / NULL_CHAIN_ATOMS,
 					&run->null_atom[i]);
 		if (ret)
-			fprintf(stderr, "sysletbench: %s refused a null-atom chain: %s\n",
+			fprintf(stderr,
+				"sysletbench: %s refused a null-atom chain: "
+				"%s\n",
 				opt->backends[i]->name, strerror(-ret));
 	}
 }
@@ -146,7 +149,8 @@ static int run_matrix(struct run_state *run)
 		return 1;
 	printf("%s\n", run->dir);
 	if (run->interrupted)
-		fprintf(stderr, "sysletbench: interrupted; %s is marked incomplete\n",
+		fprintf(stderr,
+			"sysletbench: interrupted; %s is marked incomplete\n",
 			run->dir);
 	return failed ? 1 : 0;
 }

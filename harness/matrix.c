@@ -57,8 +57,8 @@ static void on_file_done(void *cookie, size_t index, const void *buf,
 	}
 }
 
-static int run_once(struct variant *v, const struct file_set *set,
-		    int verify, struct backend_counters *bc)
+static int run_once(struct variant *v, const struct file_set *set, int verify,
+		    struct backend_counters *bc)
 {
 	struct config_result *cfg = v->cfg;
 	struct done_check chk = { .set = set, .verify = verify };
@@ -180,8 +180,8 @@ static size_t variants_for(struct run_state *run, const struct file_set *set,
 	size_t b, c, n = 0;
 
 	for (b = 0; b < opt->nbackends; b++) {
-		for (c = 0; c < (opt->backends[b]->is_async ?
-					 opt->nconcurrency : 1);
+		for (c = 0;
+		     c < (opt->backends[b]->is_async ? opt->nconcurrency : 1);
 		     c++) {
 			run->configs = xrealloc(run->configs,
 						(run->nconfigs + 1) *
@@ -196,7 +196,8 @@ static size_t variants_for(struct run_state *run, const struct file_set *set,
 			cfg->files = set->count;
 			cfg->file_size = set->size;
 			cfg->buf_size = opt->buf_size;
-			cfg->samples = xcalloc(opt->reps, sizeof(*cfg->samples));
+			cfg->samples =
+				xcalloc(opt->reps, sizeof(*cfg->samples));
 			params.concurrency = cfg->concurrency;
 			params.buf_size = opt->buf_size;
 			params.file_buf_cap = set->size + opt->buf_size;
@@ -225,8 +226,8 @@ static int run_group(struct run_state *run, const struct file_set *set,
 	/* configs may have moved while growing: rebind. */
 	for (i = 0; i < n; i++)
 		v[i].cfg = &run->configs[first + i];
-	progress(run, "[%zu/%zu] %zu files x %zu B, %s: ", group_no + 1,
-		 groups, set->count, set->size, cache_state_name(cache));
+	progress(run, "[%zu/%zu] %zu files x %zu B, %s: ", group_no + 1, groups,
+		 set->count, set->size, cache_state_name(cache));
 	for (i = 0; i < n; i++)
 		if (!v[i].cfg->error[0])
 			warm_up(run, &v[i], set);

@@ -57,7 +57,8 @@ int results_open(struct run_state *run)
 	run->started = iso_now();
 	return results_write(run);
 fail:
-	fprintf(stderr, "sysletbench: cannot create results directory under %s: %s\n",
+	fprintf(stderr,
+		"sysletbench: cannot create results directory under %s: %s\n",
 		run->opt.output_dir, strerror(errno));
 	return -errno;
 }
@@ -107,8 +108,8 @@ void results_summarise(struct run_state *run, size_t first, size_t n)
 		stats_compute(ns, valid, &cfg->ns_per_file);
 		free(ns);
 		cfg->files_per_s = 1e9 / cfg->ns_per_file.median;
-		cfg->null_syscalls_per_file = cfg->ns_per_file.median /
-					      run->null_syscall_ns.median;
+		cfg->null_syscalls_per_file =
+			cfg->ns_per_file.median / run->null_syscall_ns.median;
 		cfg->syscalls_per_file = per_file(sys, files);
 		cfg->traced_syscalls_per_file =
 			cfg->counted_traced_syscalls < 0 ?
@@ -123,7 +124,7 @@ void results_summarise(struct run_state *run, size_t first, size_t n)
 		const struct config_result *sync = find_sync(run, cfg);
 
 		cfg->speedup_vs_sync = sync ? sync->ns_per_file.median /
-						      cfg->ns_per_file.median :
+						       cfg->ns_per_file.median :
 					      NAN;
 	}
 }
@@ -160,8 +161,9 @@ static void json_str(FILE *f, const char *key, const char *v)
 
 static double counter_per_file(const struct sample *s, enum counter_id id)
 {
-	return s->ctr.value[id] < 0 ? NAN :
-				      per_file((double)s->ctr.value[id], s->files);
+	return s->ctr.value[id] < 0 ?
+		       NAN :
+		       per_file((double)s->ctr.value[id], s->files);
 }
 
 static void write_samples_csv(FILE *f, const struct run_state *run)
@@ -179,45 +181,47 @@ static void write_samples_csv(FILE *f, const struct run_state *run)
 				run->opt.target, run->opt.accel,
 				cfg->backend->name, cfg->concurrency,
 				cache_state_name(cfg->cache), cfg->files,
-				cfg->file_size, cfg->buf_size, s->rep,
-				s->valid, cfg->passes,
-				(unsigned long long)s->elapsed_ns);
+				cfg->file_size, cfg->buf_size, s->rep, s->valid,
+				cfg->passes, (unsigned long long)s->elapsed_ns);
 			csv_num(f, per_file((double)s->elapsed_ns, s->files),
 				"%.1f");
-			csv_num(f, s->elapsed_ns ? 1e9 * (double)s->files /
-							   (double)s->elapsed_ns :
-						   NAN,
+			csv_num(f,
+				s->elapsed_ns ? 1e9 * (double)s->files /
+							(double)s->elapsed_ns :
+						NAN,
 				"%.1f");
 			csv_num(f, per_file((double)s->bc.syscalls, s->files),
 				"%.3f");
 			csv_num(f, per_file((double)s->bc.atoms, s->files),
 				"%.3f");
-			csv_num(f, per_file((double)s->bc.submissions,
-					    s->files),
+			csv_num(f,
+				per_file((double)s->bc.submissions, s->files),
 				"%.3f");
-			csv_num(f, per_file((double)s->bc.cachemisses,
-					    s->files),
+			csv_num(f,
+				per_file((double)s->bc.cachemisses, s->files),
 				"%.3f");
 			csv_num(f, per_file((double)s->ctr.utime_ns, s->files),
 				"%.1f");
 			csv_num(f, per_file((double)s->ctr.stime_ns, s->files),
 				"%.1f");
 			fprintf(f, ",%lld,%lld,%lld,%lld",
-				(long long)s->ctr.vcsw,
-				(long long)s->ctr.ivcsw,
+				(long long)s->ctr.vcsw, (long long)s->ctr.ivcsw,
 				(long long)s->ctr.minflt,
 				(long long)s->ctr.majflt);
 			csv_num(f, counter_per_file(s, CTR_INSTRUCTIONS),
 				"%.1f");
 			csv_num(f, counter_per_file(s, CTR_CYCLES), "%.1f");
 			csv_num(f, counter_per_file(s, CTR_TASK_CLOCK), "%.1f");
-			csv_num(f, s->ctr.value[CTR_CONTEXT_SWITCHES] < 0 ?
-					   NAN :
-					   (double)s->ctr.value[CTR_CONTEXT_SWITCHES],
+			csv_num(f,
+				s->ctr.value[CTR_CONTEXT_SWITCHES] < 0 ?
+					NAN :
+					(double)s->ctr
+						.value[CTR_CONTEXT_SWITCHES],
 				"%.0f");
-			csv_num(f, s->ctr.value[CTR_PAGE_FAULTS] < 0 ?
-					   NAN :
-					   (double)s->ctr.value[CTR_PAGE_FAULTS],
+			csv_num(f,
+				s->ctr.value[CTR_PAGE_FAULTS] < 0 ?
+					NAN :
+					(double)s->ctr.value[CTR_PAGE_FAULTS],
 				"%.0f");
 			fprintf(f, ",%s,%ld\n",
 				s->cache.method ? s->cache.method : "",
@@ -245,8 +249,7 @@ static void write_summary_csv(FILE *f, const struct run_state *run)
 		fprintf(f, "%s,%s,%s,%s,%zu,%zu,%zu,%u,%zu", run->opt.target,
 			run->opt.accel, cfg->backend->name,
 			cache_state_name(cfg->cache), cfg->files,
-			cfg->file_size, cfg->buf_size, cfg->concurrency,
-			st->n);
+			cfg->file_size, cfg->buf_size, cfg->concurrency, st->n);
 		csv_num(f, st->median, "%.1f");
 		csv_num(f, st->ci_lo, "%.1f");
 		csv_num(f, st->ci_hi, "%.1f");
@@ -278,16 +281,19 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 	sysinfo_read(&meta);
 	fprintf(f, "# sysletbench results: %s (%s), %s\n\n", run->opt.target,
 		run->opt.accel, run->complete ? "complete" : "INCOMPLETE");
-	fprintf(f, "Measured on %s, kernel %s, %s (%ld CPUs), started %s. "
-		   "Null syscall (getppid): %.1f ns (95%% CI %.1f-%.1f).\n\n",
+	fprintf(f,
+		"Measured on %s, kernel %s, %s (%ld CPUs), started %s. "
+		"Null syscall (getppid): %.1f ns (95%% CI %.1f-%.1f).\n\n",
 		meta.hostname, meta.kernel_release, meta.cpu_model, meta.cpus,
 		run->started, run->null_syscall_ns.median,
 		run->null_syscall_ns.ci_lo, run->null_syscall_ns.ci_hi);
 	for (i = 0; i < run->opt.nbackends; i++)
 		if (run->null_atom[i].per_atom.n)
-			fprintf(f, "Null atom (getppid, chains of %d) on %s: %.1f ns, "
-				   "of which %.1f ns (%.2f null syscalls) is "
-				   "interpretation.\n\n",
+			fprintf(f,
+				"Null atom (getppid, chains of %d) on %s: %.1f "
+				"ns, "
+				"of which %.1f ns (%.2f null syscalls) is "
+				"interpretation.\n\n",
 				NULL_CHAIN_ATOMS, run->opt.backends[i]->name,
 				run->null_atom[i].per_atom.median,
 				run->null_atom[i].overhead.median,
@@ -546,8 +552,7 @@ static void json_config(FILE *f, const struct config_result *cfg)
 	fputs(",\n     ", f);
 	json_num(f, "syscalls_per_file", cfg->syscalls_per_file);
 	fputs(", ", f);
-	json_num(f, "traced_syscalls_per_file",
-		 cfg->traced_syscalls_per_file);
+	json_num(f, "traced_syscalls_per_file", cfg->traced_syscalls_per_file);
 	fprintf(f,
 		", \"counted_pass\": {\"files\": %llu, \"own_syscalls\": %llu, "
 		"\"traced_syscalls\": ",

@@ -14,7 +14,7 @@
 
 #include "harness/bench.h"
 
-#define RESULTS_SCHEMA	"sysletbench-results/1"
+#define RESULTS_SCHEMA "sysletbench-results/1"
 
 /* Creates the directory; 0 or -errno. */
 int results_open(struct run_state *run);

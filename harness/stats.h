@@ -9,15 +9,15 @@
 #include <stddef.h>
 
 #define KBEST_K		5
-#define KBEST_TOLERANCE	0.05
+#define KBEST_TOLERANCE 0.05
 
 struct sample_stats {
 	size_t n;
 	double median;
-	double ci_lo, ci_hi;	/* 95% CI of the median (order statistics) */
-	double ci_level;	/* actual coverage: below 0.95 when n < 6 */
+	double ci_lo, ci_hi; /* 95% CI of the median (order statistics) */
+	double ci_level; /* actual coverage: below 0.95 when n < 6 */
 	double min, max, mean;
-	double kbest;		/* NaN when no k samples agree within 5% */
+	double kbest; /* NaN when no k samples agree within 5% */
 };
 
 void stats_compute(const double *samples, size_t n, struct sample_stats *out);

@@ -50,8 +50,7 @@ void sysinfo_read(struct sysinfo_meta *meta)
 			 "%s", u.release);
 		snprintf(meta->kernel_version, sizeof(meta->kernel_version),
 			 "%s", u.version);
-		snprintf(meta->machine, sizeof(meta->machine), "%s",
-			 u.machine);
+		snprintf(meta->machine, sizeof(meta->machine), "%s", u.machine);
 	}
 	cpu_model(meta->cpu_model, sizeof(meta->cpu_model));
 	meta->cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -18,8 +18,8 @@
 #include "harness/util.h"
 #include "harness/workload.h"
 
-#define FILES_PER_DIR	1000
-#define MANIFEST_VERSION	1
+#define FILES_PER_DIR	 1000
+#define MANIFEST_VERSION 1
 
 static uint64_t splitmix64(uint64_t *state)
 {
@@ -119,8 +119,8 @@ static int file_set_create(const char *dir, size_t count, size_t size,
 		char *path = xasprintf("%s/%s", tmp, rel);
 
 		if (i % FILES_PER_DIR == 0) {
-			char *sub = xasprintf("%s/d%03zu", tmp,
-					      i / FILES_PER_DIR);
+			char *sub =
+				xasprintf("%s/d%03zu", tmp, i / FILES_PER_DIR);
 
 			if (mkdir(sub, 0755) && errno != EEXIST)
 				ret = -errno;
@@ -141,7 +141,8 @@ static int file_set_create(const char *dir, size_t count, size_t size,
 		ret = -errno;
 		if (ret == -EEXIST || ret == -ENOTEMPTY)
 			fprintf(stderr,
-				"sysletbench: %s exists without a matching manifest; remove it\n",
+				"sysletbench: %s exists without a matching "
+				"manifest; remove it\n",
 				dir);
 	}
 out:
@@ -168,8 +169,8 @@ static int manifest_load(struct file_set *set)
 	if (!mf)
 		return -ENOENT;
 	if (!fgets(header, sizeof(header), mf) ||
-	    sscanf(header, "sysletbench-manifest %d %zu %zu %" SCNu64,
-		   &version, &count, &size, &seed) != 4 ||
+	    sscanf(header, "sysletbench-manifest %d %zu %zu %" SCNu64, &version,
+		   &count, &size, &seed) != 4 ||
 	    version != MANIFEST_VERSION || count != set->count ||
 	    size != set->size || seed != set->seed)
 		goto out;

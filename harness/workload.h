@@ -15,8 +15,8 @@ struct file_set {
 	size_t count;
 	size_t size;
 	uint64_t seed;
-	char **paths;		/* absolute, count entries */
-	uint64_t *checksums;	/* expected, count entries */
+	char **paths; /* absolute, count entries */
+	uint64_t *checksums; /* expected, count entries */
 };
 
 /*

@@ -56,20 +56,20 @@ static void test_stop_flags(void)
 		init_atom(&a[1], __NR_getpid, NULL, NULL, NULL, NULL, NULL,
 			  NULL, &r1, 0, NULL, 0);
 		r1 = 0;
-		CHECK_EQ(run(a), completed(cases[i].stops_on_positive ? &a[0] :
-									 &a[1]));
+		CHECK_EQ(run(a),
+			 completed(cases[i].stops_on_positive ? &a[0] : &a[1]));
 		CHECK_EQ(r0, getppid());
 		/* negative result: lseek(-1) = -EBADF */
 		init_atom(&a[0], __NR_lseek, &bad_fd, &zero, &seek_cur, NULL,
 			  NULL, NULL, &r0, cases[i].flag, &a[1], 0);
-		CHECK_EQ(run(a), completed(cases[i].stops_on_negative ? &a[0] :
-									 &a[1]));
+		CHECK_EQ(run(a),
+			 completed(cases[i].stops_on_negative ? &a[0] : &a[1]));
 		CHECK_EQ(r0, -EBADF);
 		/* zero result: lseek(/dev/null, 0, SEEK_CUR) = 0 */
 		init_atom(&a[0], __NR_lseek, &null_fd, &zero, &seek_cur, NULL,
 			  NULL, NULL, &r0, cases[i].flag, &a[1], 0);
-		CHECK_EQ(run(a), completed(cases[i].stops_on_zero ? &a[0] :
-								      &a[1]));
+		CHECK_EQ(run(a),
+			 completed(cases[i].stops_on_zero ? &a[0] : &a[1]));
 		CHECK_EQ(r0, 0);
 	}
 	close(fd);
@@ -85,10 +85,10 @@ static void test_skip_to_next(void)
 	init_atom(&a[0], __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL,
 		  &r[0], SYSLET_STOP_ON_NONZERO | SYSLET_SKIP_TO_NEXT_ON_STOP,
 		  &a[2], 0);
-	init_atom(&a[1], __NR_getpid, NULL, NULL, NULL, NULL, NULL, NULL,
-		  &r[1], 0, NULL, 0);
-	init_atom(&a[2], __NR_getpid, NULL, NULL, NULL, NULL, NULL, NULL,
-		  &r[2], 0, NULL, 0);
+	init_atom(&a[1], __NR_getpid, NULL, NULL, NULL, NULL, NULL, NULL, &r[1],
+		  0, NULL, 0);
+	init_atom(&a[2], __NR_getpid, NULL, NULL, NULL, NULL, NULL, NULL, &r[2],
+		  0, NULL, 0);
 	r[1] = r[2] = 0;
 	CHECK_EQ(run(a), completed(&a[1]));
 	CHECK_EQ(r[1], getpid());
@@ -113,8 +113,8 @@ static void test_loop(void)
 	init_atom(&a[0], SYSLET_NR_UMEM_ADD, &counter_addr, &minus_one, NULL,
 		  NULL, NULL, NULL, &r,
 		  SYSLET_STOP_ON_ZERO | SYSLET_SKIP_TO_NEXT_ON_STOP, &a[0], 0);
-	init_atom(&a[1], __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL,
-		  NULL, 0, NULL, 0);
+	init_atom(&a[1], __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+		  0, NULL, 0);
 	memset(&stats, 0, sizeof(stats));
 	CHECK_EQ(run(a), completed(&a[1]));
 	CHECK_EQ(counter, 0);
@@ -126,8 +126,8 @@ static void test_loop_bound(void)
 {
 	struct syslet_uatom a;
 
-	init_atom(&a, __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-		  0, &a, 0);
+	init_atom(&a, __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,
+		  &a, 0);
 	atom_interp_set_max_atoms(1000);
 	memset(&stats, 0, sizeof(stats));
 	CHECK_EQ(run(&a), -ELOOP);
@@ -162,8 +162,8 @@ static void test_arguments_end_at_null(void)
 static void test_bad_pointers(void)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	char *hole = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-			  -1, 0);
+	char *hole =
+		mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct syslet_uatom a[2];
 	int64_t r;
 
@@ -184,8 +184,8 @@ static void test_bad_pointers(void)
 		  (int64_t *)hole, 0, &a[1], 0);
 	CHECK_EQ(run(a), -EFAULT);
 	/* next. */
-	init_atom(&a[0], __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL,
-		  NULL, 0, (struct syslet_uatom *)hole, 0);
+	init_atom(&a[0], __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+		  0, (struct syslet_uatom *)hole, 0);
 	CHECK_EQ(run(a), -EFAULT);
 	/* umem_add on a bad target is an argument fault. */
 	{
@@ -207,9 +207,9 @@ static void test_bad_pointers(void)
 static void test_refused_syscalls(void)
 {
 	static const unsigned int refused[] = {
-		__NR_clone, __NR_fork, __NR_execve, __NR_exit,
-		__NR_exit_group, __NR_rt_sigreturn, __NR_arch_prctl,
-		__NR_rt_sigprocmask, SYSLET_NR_ASYNC_EXEC,
+		__NR_clone,	 __NR_fork,	      __NR_execve,
+		__NR_exit,	 __NR_exit_group,     __NR_rt_sigreturn,
+		__NR_arch_prctl, __NR_rt_sigprocmask, SYSLET_NR_ASYNC_EXEC,
 	};
 	struct syslet_uatom a;
 	int64_t r;
@@ -221,8 +221,8 @@ static void test_refused_syscalls(void)
 		CHECK_EQ(run(&a), completed(&a));
 		CHECK_EQ(r, -EPERM);
 	}
-	init_atom(&a, SYSLET_NR_TABLE_SIZE + 100, NULL, NULL, NULL, NULL,
-		  NULL, NULL, &r, 0, NULL, 0);
+	init_atom(&a, SYSLET_NR_TABLE_SIZE + 100, NULL, NULL, NULL, NULL, NULL,
+		  NULL, &r, 0, NULL, 0);
 	run(&a);
 	CHECK_EQ(r, -ENOSYS);
 	init_atom(&a, 0xffffffffu, NULL, NULL, NULL, NULL, NULL, NULL, &r, 0,

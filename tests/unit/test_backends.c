@@ -23,8 +23,8 @@ struct tally {
 	size_t *seen;
 };
 
-static void on_done(void *cookie, size_t index, const void *buf,
-		    uint64_t bytes, int status)
+static void on_done(void *cookie, size_t index, const void *buf, uint64_t bytes,
+		    int status)
 {
 	struct tally *t = cookie;
 

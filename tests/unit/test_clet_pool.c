@@ -123,8 +123,8 @@ static void test_destroy_drains(void)
 
 /* The backend: every file once, on this thread, bytes and content right. */
 static const size_t file_sizes[] = { 0, 1, 4095, 4096, 4097, 65536, 65636 };
-#define NSIZES	(sizeof(file_sizes) / sizeof(file_sizes[0]))
-#define NFILES	(NSIZES + 1)	/* the last one does not exist */
+#define NSIZES (sizeof(file_sizes) / sizeof(file_sizes[0]))
+#define NFILES (NSIZES + 1) /* the last one does not exist */
 
 struct expect {
 	char path[64];
@@ -163,7 +163,7 @@ static void test_backend(const char *dir)
 		.buf_size = 4096,
 		.file_buf_cap = 65636 + 4096,
 	};
-	uint64_t want_syscalls = 1;	/* the failed open */
+	uint64_t want_syscalls = 1; /* the failed open */
 	size_t i, k;
 	void *ctx;
 	int fd;

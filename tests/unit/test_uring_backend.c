@@ -18,17 +18,17 @@ extern const struct backend atoms_uring_backend;
 static const size_t file_sizes[] = {
 	0, 1, 999, 1000, 1001, 4095, 4096, 4097, 65536, 65636, 12288, 3000,
 };
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define NSIZES	ARRAY_SIZE(file_sizes)
-#define NFILES	(NSIZES + 1)	/* the last one does not exist */
-#define LARGEST	65636
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NSIZES	      ARRAY_SIZE(file_sizes)
+#define NFILES	      (NSIZES + 1) /* the last one does not exist */
+#define LARGEST	      65636
 
 struct expect {
 	char path[64];
 	unsigned char *data;
 	size_t len;
 	unsigned int seen;
-	int want_status;	/* 0, or the status a file must get */
+	int want_status; /* 0, or the status a file must get */
 	pthread_t owner;
 };
 
