@@ -4,7 +4,8 @@
 # build, run the benchmark matrix, draw the charts, print where they are.
 #
 #   ./run_all.sh [--quick] [--host-only] [-- extra sysletbench options]
-#   ./run_all.sh test        build and run the whole test suite (ctest)
+#   ./run_all.sh test        build, run the whole test suite (ctest) and the
+#                            regression gate against results/reference/
 #   ./run_all.sh deps        only install the dependencies
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
 	test | deps) mode=$1 ;;
 	--) shift; extra=("$@"); break ;;
 	-h | --help)
-		sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0 ;;
 	*)
 		echo "run_all.sh: unknown argument '$1' (see --help)" >&2
@@ -79,6 +80,8 @@ install_deps
 build
 if [ "$mode" = test ]; then
 	run_tests
+	# The regression gate: deterministic counts against results/reference/.
+	harness/ci_gate.sh build
 	exit
 fi
 

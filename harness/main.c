@@ -144,7 +144,7 @@ static int run_matrix(struct run_state *run)
 		return 1;
 	failed = matrix_run(run);
 	run->interrupted = matrix_stop_requested;
-	run->complete = !run->interrupted;
+	run->complete = !run->interrupted && !run->aborted;
 	if (results_write(run))
 		return 1;
 	printf("%s\n", run->dir);

@@ -265,8 +265,10 @@ int matrix_run(struct run_state *run)
 			progress(run, "file set %zu x %zu B ...\n",
 				 opt->files[f], opt->sizes[s]);
 			if (file_set_open(&set, opt->data_dir, opt->files[f],
-					  opt->sizes[s], opt->seed))
+					  opt->sizes[s], opt->seed)) {
+				run->aborted = 1;
 				return 1;
+			}
 			for (c = 0; c < opt->ncaches && !matrix_stop_requested;
 			     c++)
 				failed |= run_group(run, &set, opt->caches[c],

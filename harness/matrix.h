@@ -13,7 +13,10 @@
 /* Set from a signal handler: finish the current sample, then stop. */
 extern volatile int matrix_stop_requested;
 
-/* 0 when every configuration ran, 1 when some failed or were cut short. */
+/*
+ * 0 when every configuration ran, 1 when some failed or were cut short
+ * (run->interrupted or run->aborted says which).
+ */
 int matrix_run(struct run_state *run);
 
 #endif

@@ -6,6 +6,7 @@
  * FILES_PER_DIR files per directory so lookups stay realistic at 100k files;
  * manifest.txt lists "<relative path> <size> <checksum>" after a header.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -93,6 +94,36 @@ static int write_file(const char *path, const void *buf, size_t len)
 	return 0;
 }
 
+/* Removes a temporary set: its files, their directories, the manifest. */
+static void remove_tree(const char *tmp)
+{
+	char *path;
+	DIR *top, *sub;
+	struct dirent *de, *fe;
+
+	top = opendir(tmp);
+	if (!top)
+		return;
+	while ((de = readdir(top))) {
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", tmp, de->d_name);
+		sub = opendir(path);
+		if (sub) {
+			while ((fe = readdir(sub)))
+				if (fe->d_name[0] != '.')
+					unlinkat(dirfd(sub), fe->d_name, 0);
+			closedir(sub);
+			rmdir(path);
+		} else {
+			unlink(path);
+		}
+		free(path);
+	}
+	closedir(top);
+	rmdir(tmp);
+}
+
 static int file_set_create(const char *dir, size_t count, size_t size,
 			   uint64_t seed)
 {
@@ -137,16 +168,13 @@ static int file_set_create(const char *dir, size_t count, size_t size,
 	if (fclose(mf) && !ret)
 		ret = -errno;
 	/* The set appears whole or not at all. */
-	if (!ret && rename(tmp, dir)) {
+	if (!ret && rename(tmp, dir))
 		ret = -errno;
-		if (ret == -EEXIST || ret == -ENOTEMPTY)
-			fprintf(stderr,
-				"sysletbench: %s exists without a matching "
-				"manifest; remove it\n",
-				dir);
-	}
 out:
-	if (ret)
+	/* EEXIST/ENOTEMPTY: a concurrent run won the rename; ours goes. */
+	if (ret == -EEXIST || ret == -ENOTEMPTY)
+		remove_tree(tmp);
+	else if (ret)
 		fprintf(stderr, "sysletbench: cannot create file set %s: %s\n",
 			dir, strerror(-ret));
 	free(buf);
@@ -225,6 +253,9 @@ int file_set_open(struct file_set *set, const char *data_dir, size_t count,
 		return 0;
 	file_set_free_entries(set);
 	ret = file_set_create(set->dir, count, size, seed);
+	/* Another run may have created the same set meanwhile: use it. */
+	if (ret == -EEXIST || ret == -ENOTEMPTY)
+		ret = 0;
 	if (!ret) {
 		ret = manifest_load(set);
 		if (ret)

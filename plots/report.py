@@ -1,0 +1,638 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The comparison report: one self-contained HTML page from results dirs.
+
+Usage: report.py [-o OUTDIR] [--title TEXT] DIR [DIR...]
+
+The newest DIR (by its start time) is the run the report is about; all of
+them together are the history for the trend chart.  OUTDIR (default
+NEWEST_DIR/report) receives report.html, with every chart embedded as a
+base64 PNG so that the page travels alone, and the same PNGs beside it.
+
+Charts, per (target, accel, file size) of the newest run: ns/file against
+file count per backend with the 95% CI band; hot against cold; speedup
+against baseline_sync; a cost model ns/file = a + b * syscalls_per_file
+fitted over the hot configurations, with its residuals; an overhead
+decomposition per variant; and, given two or more dirs, the median per
+configuration over the runs' start times.  A table puts the LKML argument
+(kernel crossings against atom interpretation against clet upcalls) in
+numbers from the run, and says which rows need backends the run lacks.
+Needs python3-matplotlib (numpy comes with it).  Data loading is
+plots/results_data.py, shared with harness/compare.py and export.py.
+"""
+
+import argparse
+import base64
+import html
+import io
+import os
+import sys
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import results_data as rd  # noqa: E402
+
+SYNC = rd.SYNC
+SPARE = ["#56B4E9", "#999999", "#882255", "#44AA99", "#117733"]
+DASH = {1: "--", 16: "-", 64: "-."}
+MARK = {1: "o", 16: "s", 64: "^"}
+CACHE_TITLE = {"hot": "hot cache", "dentry": "dentry-warm, data cold",
+               "cold": "cold cache"}
+KERNEL_MISSING = "patched kernel not in this run"
+
+
+def color(backend):
+    if backend in rd.BACKEND_COLOR:
+        return rd.BACKEND_COLOR[backend]
+    return SPARE[abs(hash(backend)) % len(SPARE)]
+
+
+def variant_key(c):
+    return (rd.backend_key(c.backend), c.concurrency)
+
+
+def style(c):
+    return dict(color=color(c.backend), ls=DASH.get(c.concurrency, ":"),
+                marker=MARK.get(c.concurrency, "D"), lw=1.8, ms=5)
+
+
+class Charts:
+    """Saves figures as PNG beside the report and keeps them for embedding."""
+
+    def __init__(self, outdir):
+        self.outdir = outdir
+        self.items = []                 # (section, title, filename, png)
+
+    def add(self, fig, name, section, title):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+        plt.close(fig)
+        png = buf.getvalue()
+        with open(os.path.join(self.outdir, name + ".png"), "wb") as f:
+            f.write(png)
+        self.items.append((section, title, name + ".png", png))
+
+
+def groups_of(run):
+    """(target, accel, file_size, buf_size) -> configs with a median."""
+    g = {}
+    for c in run.configs:
+        if c.median_ns is not None and c.samples:
+            g.setdefault((run.target, run.accel, c.file_size, c.buf_size),
+                         []).append(c)
+    return g
+
+
+def by_variant(cs):
+    """variant -> {(cache, files): config}, variants in legend order."""
+    out = {}
+    for c in sorted(cs, key=variant_key):
+        out.setdefault(c.variant, {})[(c.cache, c.files)] = c
+    return out
+
+
+def caches_of(cs):
+    return sorted({c.cache for c in cs}, key=rd.cache_key)
+
+
+def legend_below(fig, axes):
+    handles, labels = [], []
+    for ax in np.ravel(axes):
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4),
+               frameon=False, bbox_to_anchor=(0.5, -0.02))
+    fig.tight_layout(rect=(0, 0.1 + 0.03 * ((len(labels) - 1) // 4), 1, 1))
+
+
+def chart_latency(ch, name, head, cs):
+    caches = caches_of(cs)
+    fig, axes = plt.subplots(1, len(caches), figsize=(5.2 * len(caches), 4.6),
+                             sharey=True, squeeze=False)
+    for ax, cache in zip(axes[0], caches):
+        for v, pts in by_variant(cs).items():
+            sel = sorted((f, c) for (ca, f), c in pts.items() if ca == cache)
+            if not sel:
+                continue
+            x = [f for f, _ in sel]
+            y = [c.median_ns for _, c in sel]
+            lo = [c.ci()[0] for _, c in sel]
+            hi = [c.ci()[1] for _, c in sel]
+            st = style(sel[0][1])
+            ax.plot(x, y, label=v, **st)
+            ax.fill_between(x, lo, hi, color=st["color"], alpha=0.15, lw=0)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(CACHE_TITLE.get(cache, cache))
+        ax.set_xlabel("files in the set")
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0][0].set_ylabel("ns per file (median, 95% CI band)")
+    fig.suptitle(head + ": latency vs file count (lower is better)")
+    legend_below(fig, axes)
+    ch.add(fig, name + "-latency", "Latency", "ns per file vs file count")
+
+
+def chart_hot_cold(ch, name, head, cs):
+    caches = caches_of(cs)
+    if len(caches) < 2:
+        return
+    nmax = max(c.files for c in cs)
+    vs = [(v, pts) for v, pts in by_variant(cs).items()
+          if any(f == nmax for _, f in pts)]
+    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(vs) + 2), 4.4))
+    width = 0.8 / len(caches)
+    for j, cache in enumerate(caches):
+        for i, (v, pts) in enumerate(vs):
+            c = pts.get((cache, nmax))
+            if c is None:
+                continue
+            lo, hi = c.ci()
+            ax.bar(i + (j - (len(caches) - 1) / 2) * width, c.median_ns,
+                   width * 0.92, color=color(c.backend),
+                   alpha=1.0 if cache == "hot" else 0.45,
+                   hatch="" if cache == "hot" else "//", edgecolor="black",
+                   lw=0.5, yerr=[[c.median_ns - lo], [hi - c.median_ns]],
+                   capsize=3, label=CACHE_TITLE.get(cache, cache)
+                   if i == 0 else None)
+    ax.set_xticks(range(len(vs)))
+    ax.set_xticklabels([v for v, _ in vs], rotation=20, ha="right")
+    ax.set_yscale("log")
+    ax.set_ylabel("ns per file (median, 95% CI)")
+    ax.set_title("%s: hot vs cold at %d files (solid: hot, hatched: "
+                 "colder)" % (head, nmax))
+    ax.grid(True, axis="y", which="both", alpha=0.3)
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    ch.add(fig, name + "-hot_cold", "Hot vs cold", "hot vs cold cache")
+
+
+def chart_speedup(ch, name, head, cs):
+    caches = caches_of(cs)
+    sync = {(c.cache, c.files): c.median_ns for c in cs if c.backend == SYNC}
+    if not sync:
+        return
+    fig, axes = plt.subplots(1, len(caches), figsize=(5.2 * len(caches), 4.6),
+                             sharey=True, squeeze=False)
+    for ax, cache in zip(axes[0], caches):
+        for v, pts in by_variant(cs).items():
+            sel = sorted((f, c) for (ca, f), c in pts.items()
+                         if ca == cache and c.backend != SYNC
+                         and (ca, f) in sync)
+            if not sel:
+                continue
+            ax.plot([f for f, _ in sel],
+                    [sync[(cache, f)] / c.median_ns for f, c in sel],
+                    label=v, **style(sel[0][1]))
+        ax.axhline(1.0, color="black", lw=1, ls=":")
+        ax.set_xscale("log")
+        ax.set_title(CACHE_TITLE.get(cache, cache))
+        ax.set_xlabel("files in the set")
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0][0].set_ylabel("baseline_sync median / variant median")
+    fig.suptitle(head + ": speedup vs baseline_sync (above 1 is faster)")
+    legend_below(fig, axes)
+    ch.add(fig, name + "-speedup", "Speedup", "speedup vs baseline_sync")
+
+
+# Thread-pool stand-ins spend their time handing work between threads, which
+# no syscall count explains: they are shown against the model, not fitted.
+NOT_FITTED = {"clets-threads"}
+
+
+def fit_model(cs):
+    """Least squares ns/file = a + b * syscalls_per_file over the hot
+    configurations (thread-pool stand-ins excluded); (a, b, points) or None
+    with fewer than two distinct syscall counts.  Points are (config,
+    syscalls, ns, residual, fitted?) for every hot configuration."""
+    pts = [(c, c.per_file("syscalls_per_file"), c.median_ns) for c in cs
+           if c.cache == "hot" and c.per_file("syscalls_per_file") is not None]
+    fit = [(s, n) for c, s, n in pts if c.backend not in NOT_FITTED]
+    if len({round(s, 6) for s, _ in fit}) < 2:
+        return None
+    b, a = np.polyfit([s for s, _ in fit], [n for _, n in fit], 1)
+    return a, b, [(c, s, n, n - (a + b * s), c.backend not in NOT_FITTED)
+                  for c, s, n in pts]
+
+
+def chart_model(ch, name, head, cs, run):
+    fit = fit_model(cs)
+    if fit is None:
+        return None
+    a, b, pts = fit
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11.5, 4.8),
+                                  gridspec_kw={"width_ratios": [1, 1.2]})
+    seen = set()
+    for c, s, n, _, fitted in pts:
+        col = color(c.backend)
+        ax.scatter(s, n, marker=MARK.get(c.concurrency, "D"), s=36, zorder=3,
+                   facecolors=col if fitted else "none", edgecolors=col,
+                   label=(c.variant + ("" if fitted else " (not fitted)"))
+                   if c.variant not in seen else None)
+        seen.add(c.variant)
+    xs = np.linspace(0, max(p[1] for p in pts) * 1.05, 50)
+    ax.plot(xs, a + b * xs, color="gray", lw=1.4,
+            label="fit: %.0f %+.0f ns x syscalls" % (a, b))
+    sync = [n for c, s, n, _, _ in pts if c.backend == SYNC]
+    sync_s = [s for c, s, n, _, _ in pts if c.backend == SYNC]
+    if run.null_syscall_ns and sync:
+        # What the line would be if crossings were all a syscall costs,
+        # through the synchronous baseline.
+        a0 = rd.median(sync) - run.null_syscall_ns * rd.median(sync_s)
+        ax.plot(xs, a0 + run.null_syscall_ns * xs, color="black", ls=":",
+                lw=1.2, label="through baseline, slope = null syscall "
+                "(%.0f ns)" % run.null_syscall_ns)
+    ax.set_yscale("log")
+    ax.set_xlabel("syscalls per file (backend's own count)")
+    ax.set_ylabel("ns per file (median), hot")
+    ax.set_title("cost model over hot configurations")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7.5, frameon=False, loc="upper left",
+              bbox_to_anchor=(0, 0.93))
+    pts = sorted(pts, key=lambda p: (variant_key(p[0]), p[0].files))
+    labels = ["%s, %d files%s" % (c.variant, c.files, "" if f else " *")
+              for c, _, _, _, f in pts]
+    ax2.barh(range(len(pts)), [p[3] for p in pts],
+             color=[color(p[0].backend) for p in pts])
+    ax2.set_yticks(range(len(pts)))
+    ax2.set_yticklabels(labels, fontsize=7.5)
+    ax2.invert_yaxis()
+    ax2.axvline(0, color="black", lw=0.8)
+    ax2.set_xscale("symlog", linthresh=1000)
+    ax2.set_xlabel("residual: measured - model, ns per file (symlog)")
+    ax2.set_title("what syscalls do not explain (* not fitted)")
+    ax2.grid(True, axis="x", alpha=0.3)
+    fig.suptitle(head + ": ns/file = a + b * syscalls_per_file")
+    fig.tight_layout()
+    ch.add(fig, name + "-model", "Cost model", "cost model and residuals")
+    return a, b
+
+
+def hot_at(cs, backend, files, conc=1):
+    for c in cs:
+        if c.backend == backend and c.cache == "hot" and c.files == files \
+                and c.concurrency == conc:
+            return c
+    return None
+
+
+def chart_decomposition(ch, name, head, cs, run, costs):
+    """Per variant at the largest hot file count, a bar built from the
+    run's own unit costs: the synchronous baseline's work without its
+    crossings, the variant's crossings (syscalls x null syscall), its atom
+    interpretation (atoms x cost of one atom).  Markers: the measured hot
+    median (the gap to the bar is what the model lacks: upcalls, thread
+    hand-off, io_uring machinery) and the cold median (cache misses)."""
+    hot = [c for c in cs if c.cache == "hot"]
+    nmax = max((c.files for c in hot), default=0)
+    sync = hot_at(cs, SYNC, nmax)
+    if not sync or not run.null_syscall_ns:
+        return
+    per_atom = costs.get("atom_micro", costs.get("atom_user")) or 0.0
+    work = sync.median_ns - (sync.per_file("syscalls_per_file") or 0) * \
+        run.null_syscall_ns
+    vs = sorted((c for c in hot if c.files == nmax), key=variant_key)
+    cold = {c.variant: c for c in cs if c.cache == "cold" and
+            c.files == nmax}
+    parts = [("work (baseline_sync without its crossings)", "#BBBBBB"),
+             ("kernel crossings: syscalls x null syscall", "#56B4E9"),
+             ("atom interpretation: atoms x one atom", "#0072B2")]
+    vals = np.array([[work,
+                      (c.per_file("syscalls_per_file") or 0) *
+                      run.null_syscall_ns,
+                      (c.per_file("atoms_per_file") or 0) * per_atom]
+                     for c in vs])
+    fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(vs) + 3), 4.8))
+    x = np.arange(len(vs))
+    bottom = np.zeros(len(vs))
+    for k, (lab, col) in enumerate(parts):
+        if vals[:, k].any():
+            ax.bar(x, vals[:, k], 0.6, bottom=bottom, color=col, label=lab,
+                   edgecolor="white", lw=0.5)
+            bottom += vals[:, k]
+    # Linear, so that the stacked parts keep their proportions; markers
+    # far above (thread hand-off, cache misses) are pinned to the top edge
+    # with their value written beside them.
+    top = 1.5 * bottom.max()
+    # Hot markers sit left of the bar centre and higher, cold ones right and
+    # lower, so that their pinned labels do not collide.
+    for lab, face, edge, dx, ys in (
+            ("measured, hot", "black", "black", -0.15,
+             [c.median_ns for c in vs]),
+            ("measured, cold (adds cache misses)", "none", "#D55E00", 0.15,
+             [cold[c.variant].median_ns if c.variant in cold else None
+              for c in vs])):
+        pts = [(i + dx, y) for i, y in enumerate(ys) if y is not None]
+        if not pts:
+            continue
+        pin = top * (0.97 if dx < 0 else 0.9)
+        ax.scatter([i for i, _ in pts], [min(y, pin) for _, y in pts],
+                   marker="D", facecolors=face, edgecolors=edge, zorder=4,
+                   label=lab)
+        for i, y in pts:
+            if y > pin:
+                ax.annotate("%.0f\u2191" % y, (i, pin),
+                            xytext=(-7 if dx < 0 else 7, -3),
+                            textcoords="offset points", fontsize=7,
+                            color=edge, ha="right" if dx < 0 else "left")
+    ax.set_ylim(0, top)
+    ax.set_xticks(x)
+    ax.set_xticklabels([c.variant for c in vs], rotation=20, ha="right")
+    ax.set_ylabel("ns per file")
+    ax.set_title("%s, %d files: modelled cost (bars) vs measured (markers)"
+                 % (head, nmax), fontsize=10)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(fontsize=7.5, frameon=False, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    ch.add(fig, name + "-decomposition", "Overhead decomposition",
+           "modelled overhead vs measured")
+
+
+def chart_trend(ch, runs):
+    """Median ns/file per configuration over the runs' start times, for the
+    configurations present in at least two runs."""
+    series = {}
+    for r in runs:
+        for c in r.configs:
+            if c.median_ns is not None and c.samples:
+                series.setdefault(c.key, []).append((r.started, c))
+    series = {k: sorted(v, key=lambda p: p[0]) for k, v in series.items()
+              if len(v) >= 2}
+    if not series:
+        return
+    caches = sorted({k[6] for k in series}, key=rd.cache_key)
+    stamps = sorted({r.started for r in runs})
+    fig, axes = plt.subplots(1, len(caches), figsize=(5.6 * len(caches), 4.6),
+                             sharey=True, squeeze=False)
+    for ax, cache in zip(axes[0], caches):
+        for k in sorted((k for k in series if k[6] == cache),
+                        key=lambda k: (rd.backend_key(k[2]), k[7], k[3])):
+            pts = series[k]
+            c = pts[-1][1]
+            ax.plot([stamps.index(s) for s, _ in pts],
+                    [p.median_ns for _, p in pts],
+                    label="%s %d files" % (c.variant, c.files),
+                    **dict(style(c), alpha=0.35 + 0.65 * (
+                        c.files == max(kk[3] for kk in series))))
+        ax.set_xticks(range(len(stamps)))
+        ax.set_xticklabels([s.replace("T", "\n").rstrip("Z")
+                            for s in stamps], fontsize=7)
+        ax.set_yscale("log")
+        ax.set_title(CACHE_TITLE.get(cache, cache))
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0][0].set_ylabel("ns per file (median)")
+    fig.suptitle("trend over %d runs (configurations in two or more)"
+                 % len(runs))
+    legend_below(fig, axes)
+    ch.add(fig, "trend", "Trend", "median per configuration over time")
+
+
+def lkml_table(run, cs, model):
+    """Rows (quantity, value, how) for the argument: crossing vs atom vs
+    upcall vs cache miss, from the run; a row that needs a backend the run
+    lacks says which and why."""
+    missing = run.backends_missing()
+
+    def need(*backends):
+        whys = []
+        for b in backends:
+            why = missing.get(b, KERNEL_MISSING if b.endswith("-kernel")
+                              else "not in this run")
+            whys.append("needs %s: %s" % (b, why))
+        return None, "; ".join(whys)
+
+    hot = [c for c in cs if c.cache == "hot"]
+    nmax = max((c.files for c in hot), default=0)
+    sync = hot_at(cs, SYNC, nmax)
+    costs = {}
+    rows = []
+    if run.null_syscall_ns:
+        ns = run.meta.get("null_syscall_ns") or {}
+        rows.append(("one kernel crossing (null syscall, getppid)",
+                     run.null_syscall_ns, "%.0f-%.0f ns 95%% CI, calibrated"
+                     % (ns.get("ci_lo") or 0, ns.get("ci_hi") or 0)))
+    else:
+        rows.append(("one kernel crossing (null syscall, getppid)", None,
+                     "not measured in this run"))
+
+    user = hot_at(cs, "atoms-user", nmax)
+    if user and sync and user.per_file("atoms_per_file"):
+        v = (user.median_ns - sync.median_ns) / user.per_file(
+            "atoms_per_file")
+        costs["atom_user"] = max(v, 0.0)
+        rows.append(("interpreting one atom, user space", v,
+                     "(atoms-user - baseline_sync) / %.3g atoms per file, "
+                     "hot, %d files" % (user.per_file("atoms_per_file"),
+                                        nmax)))
+    else:
+        rows.append(("interpreting one atom, user space",)
+                    + need("atoms-user"))
+    micro = (run.null_atom_ns or {}).get("atoms-user") or {}
+    if rd.finite(micro.get("overhead_ns")) is not None:
+        costs["atom_micro"] = max(micro["overhead_ns"], 0.0)
+        rows.append(("interpreting one null atom (microbenchmark)",
+                     micro["overhead_ns"],
+                     "null_atom_ns: atom minus null syscall, %s-atom chain"
+                     % micro.get("chain_atoms", "?")))
+    kern = hot_at(cs, "atoms-kernel", nmax)
+    if kern and sync and kern.per_file("atoms_per_file"):
+        saved = (sync.per_file("syscalls_per_file") or 0) - \
+            (kern.per_file("syscalls_per_file") or 0)
+        v = (kern.median_ns - sync.median_ns +
+             saved * (run.null_syscall_ns or 0)) / kern.per_file(
+                 "atoms_per_file")
+        costs["atom_kernel"] = v
+        rows.append(("interpreting one atom, in the kernel", v,
+                     "(atoms-kernel - baseline_sync + crossings saved x "
+                     "null syscall) / atoms per file, hot"))
+        rows.append(("kernel crossings saved per file by the chain", saved,
+                     "baseline_sync - atoms-kernel syscalls per file"))
+    else:
+        rows.append(("interpreting one atom, in the kernel",)
+                    + need("atoms-kernel"))
+        rows.append(("kernel crossings saved per file by the chain",)
+                    + need("atoms-kernel"))
+
+    clet = hot_at(cs, "clets-threads", nmax)
+    if clet and sync:
+        per = clet.per_file("upcalls_per_file") or 1.0
+        v = (clet.median_ns - sync.median_ns) / per
+        costs["upcall"] = max(v, 0.0)
+        rows.append(("one clet upcall round trip, thread pool (stand-in)", v,
+                     "(clets-threads/c1 - baseline_sync) / %.3g upcalls per "
+                     "file, hot, %d files" % (per, nmax)))
+    else:
+        rows.append(("one clet upcall round trip, thread pool (stand-in)",)
+                    + need("clets-threads"))
+    ckern = hot_at(cs, "clets-kernel", nmax)
+    if ckern and sync:
+        per = ckern.per_file("upcalls_per_file") or 1.0
+        costs["upcall_kernel"] = (ckern.median_ns - sync.median_ns) / per
+        rows.append(("one clet upcall round trip, in the kernel",
+                     costs["upcall_kernel"], "(clets-kernel - baseline_sync)"
+                     " / upcalls per file, hot"))
+    else:
+        rows.append(("one clet upcall round trip, in the kernel",)
+                    + need("clets-kernel"))
+
+    cold_sync = next((c for c in cs if c.backend == SYNC and c.cache ==
+                      "cold" and c.files == nmax), None)
+    if sync and cold_sync:
+        rows.append(("one cache miss, blocking (per file)",
+                     cold_sync.median_ns - sync.median_ns,
+                     "baseline_sync cold - hot, %d files" % nmax))
+        rows.append(("hot vs cold, baseline_sync", cold_sync.median_ns /
+                     sync.median_ns, "ratio cold / hot (%.0f vs %.0f ns)"
+                     % (cold_sync.median_ns, sync.median_ns)))
+    else:
+        rows.append(("one cache miss, blocking (per file)", None,
+                     "needs a cold-cache baseline_sync run (-c hot,cold)"))
+    cold_k = next((c for c in cs if c.backend == "atoms-kernel" and
+                   c.cache == "cold" and c.files == nmax), None)
+    if kern and cold_k and cold_k.per_file("cachemisses_per_file"):
+        rows.append(("one cachemiss thread wake-up (atoms-kernel)",
+                     (cold_k.median_ns - kern.median_ns) /
+                     cold_k.per_file("cachemisses_per_file"),
+                     "atoms-kernel cold - hot / cachemisses per file"))
+    else:
+        rows.append(("one cachemiss thread wake-up (atoms-kernel)",)
+                    + need("atoms-kernel"))
+
+    # Break-even chain length L.  Kernel backends: a chain of L atoms costs
+    # one crossing + L in-kernel atoms; a clet costs one upcall + L real
+    # syscalls.  Stand-ins: atoms-user costs L (crossing + interpretation),
+    # clets-threads one upcall + L crossings, so they break even at
+    # L = upcall / interpretation.
+    if "atom_kernel" in costs and "upcall_kernel" in costs \
+            and run.null_syscall_ns:
+        c0, a, u = run.null_syscall_ns, costs["atom_kernel"], \
+            costs["upcall_kernel"]
+        v = (c0 - u) / (a - c0) if a != c0 else None
+        rows.append(("break-even chain length, clets-kernel vs atoms-kernel",
+                     v, "L where 1 crossing + L atoms = 1 upcall + L "
+                     "crossings"))
+    else:
+        rows.append(("break-even chain length, clets-kernel vs atoms-kernel",)
+                    + need("atoms-kernel", "clets-kernel"))
+    if costs.get("atom_user") and "upcall" in costs:
+        rows.append(("break-even chain length, stand-ins (clets-threads vs "
+                     "atoms-user)", costs["upcall"] / costs["atom_user"],
+                     "L = upcall / atom interpretation: atoms-user is "
+                     "cheaper below, clets-threads above"))
+    if model:
+        rows.append(("cost model: fixed work per file (a)", model[0],
+                     "fit over hot configurations"))
+        rows.append(("cost model: ns per syscall (b)", model[1],
+                     "compare with the null syscall above"))
+    return rows, costs
+
+
+def fmt(v):
+    if v is None:
+        return "&mdash;"
+    if abs(v) >= 100:
+        return "%.0f" % v
+    return "%.3g" % v
+
+
+def write_html(path, title, run, runs, tables, charts):
+    e = html.escape
+    out = ["<!DOCTYPE html>", "<html><head><meta charset='utf-8'>",
+           "<title>%s</title>" % e(title), "<style>",
+           "body{font-family:sans-serif;max-width:1200px;margin:1em auto;"
+           "padding:0 1em;color:#222}",
+           "table{border-collapse:collapse;margin:0.5em 0 1.5em}",
+           "td,th{border:1px solid #ccc;padding:3px 8px;font-size:90%}",
+           "td.n{text-align:right;font-variant-numeric:tabular-nums}",
+           "tr.missing td{color:#888}",
+           "img{max-width:100%;border:1px solid #eee;margin:0.3em 0}",
+           "</style></head><body>", "<h1>%s</h1>" % e(title)]
+    m = run.meta
+    out.append("<p>Run <code>%s</code>: %s/%s, started %s on %s (%s, %s "
+               "CPUs, kernel %s), %s, commit %s%s.</p>" % (
+                   e(run.path), e(run.target), e(run.accel), e(run.started),
+                   e(str(m.get("hostname"))), e(str(m.get("cpu_model"))),
+                   e(str(m.get("cpus"))), e(str(m.get("kernel_release"))),
+                   e(str(m.get("compiler"))), e(str(m.get("git_commit"))),
+                   "; <b>incomplete run</b>" if run.incomplete else ""))
+    if len(runs) > 1:
+        out.append("<p>History: %d runs, %s to %s.</p>" % (
+            len(runs), e(runs[0].started), e(runs[-1].started)))
+    for head, rows in tables:
+        out.append("<h2>The argument in numbers: %s</h2>" % e(head))
+        out.append("<p>Ingo: atoms save kernel crossings. Davide: a clet "
+                   "upcall costs about a crossing, and C does the chaining. "
+                   "Each row is measured in this run (ns unless stated); a "
+                   "greyed row needs a backend the run lacks.</p>")
+        out.append("<table><tr><th>quantity</th><th>value</th>"
+                   "<th>how</th></tr>")
+        for q, v, how in rows:
+            out.append("<tr%s><td>%s</td><td class='n'>%s</td><td>%s</td>"
+                       "</tr>" % (" class='missing'" if v is None else "",
+                                  e(q), fmt(v), e(how)))
+        out.append("</table>")
+    section = None
+    for sec, ttl, fname, png in charts:
+        if sec != section:
+            out.append("<h2>%s</h2>" % e(sec))
+            section = sec
+        out.append("<figure><img alt='%s' src='data:image/png;base64,%s'>"
+                   "<figcaption>%s (<a href='%s'>%s</a>)</figcaption>"
+                   "</figure>" % (e(ttl), base64.b64encode(png).decode(),
+                                  e(ttl), e(fname), e(fname)))
+    out.append("</body></html>")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(prog="report.py", description=__doc__
+                                 .split("\n")[0])
+    ap.add_argument("dirs", metavar="DIR", nargs="+")
+    ap.add_argument("-o", "--outdir", metavar="OUTDIR")
+    ap.add_argument("--title", default="sysletbench report")
+    opt = ap.parse_args(argv)
+    try:
+        runs = [rd.load(d) for d in opt.dirs]
+    except rd.ResultsError as e:
+        sys.stderr.write("report: %s\n" % e)
+        return 2
+    runs.sort(key=lambda r: r.started)
+    run = runs[-1]
+    outdir = opt.outdir or os.path.join(run.path, "report")
+    os.makedirs(outdir, exist_ok=True)
+    ch = Charts(outdir)
+    tables = []
+    groups = groups_of(run)
+    if not groups:
+        sys.stderr.write("report: %s: no configuration with a result\n"
+                         % run.path)
+        return 1
+    for (target, accel, fsize, bsize), cs in sorted(groups.items()):
+        name = "%s-%s-%s" % (target, accel, rd.human_bytes(fsize))
+        head = "%s (%s), %s files" % (target, accel, rd.human_bytes(fsize))
+        if len({k[3] for k in groups}) > 1:
+            name += "-buf" + rd.human_bytes(bsize)
+            head += ", %s buffer" % rd.human_bytes(bsize)
+        chart_latency(ch, name, head, cs)
+        chart_hot_cold(ch, name, head, cs)
+        chart_speedup(ch, name, head, cs)
+        model = chart_model(ch, name, head, cs, run)
+        rows, costs = lkml_table(run, cs, model)
+        tables.append((head, rows))
+        chart_decomposition(ch, name, head, cs, run, costs)
+    chart_trend(ch, runs)
+    path = os.path.join(outdir, "report.html")
+    write_html(path, opt.title, run, runs, tables, ch.items)
+    sys.stderr.write("report: %s (%d charts)\n" % (path, len(ch.items)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
