@@ -140,7 +140,8 @@ else
 	qemu+=(-smp "$smp")
 	accel_label=$accel
 fi
-qemu+=(-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=5 $append")
+# The guest labels its numbers with the accelerator it runs under.
+qemu+=(-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=5 sysletbench.accel=$accel_label $append")
 
 echo "run-guest: booting $(basename "$kernel") accel=$accel_label timeout=${timeout}s" >&2
 [ -n "$log" ] || log=$work/console.log

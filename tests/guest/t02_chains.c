@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Synchronous chains: next links, every stop flag, skip-to-next, loops. */
-#include <fcntl.h>
 #include "syslet_test.h"
+#include <fcntl.h>
 
 static uint64_t zero, bad_fd = (uint64_t)-1;
 

@@ -5,11 +5,11 @@
  * an unstopped self-loop -ELOOP, and a long chain stays interruptible and
  * killable.
  */
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include "syslet_test.h"
+#include <fcntl.h>
 
 #define KADDR	((void *)0xffff888000001000ULL)
 #define NONCANON ((void *)0x8000000000000000ULL)

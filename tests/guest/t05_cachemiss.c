@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Cachemiss: a chain that blocks goes async (async_exec returns 0 in a
+ * spare thread that carries the user context on) and completes through
+ * the ring; SYSLET_SYNC never goes async, SYSLET_ASYNC goes async at once,
+ * SYSLET_NO_COMPLETE posts nothing; exit, exec and SIGKILL with chains in
+ * flight.
+ */
+#include "syslet_test.h"
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static __thread int tls_value = 1234;
+
+/* async_exec with a value held in xmm7 across it (FPU state must move). */
+static long async_exec_xmm(struct syslet_uatom *a, struct async_head_user *ahu,
+			   uint64_t val, uint64_t *out)
+{
+	long ret;
+	uint64_t o;
+
+	asm volatile("movq %[v], %%xmm7\n\t"
+		     "syscall\n\t"
+		     "movq %%xmm7, %[o]"
+		     : "=a"(ret), [o] "=r"(o)
+		     : "a"((long)SYSLET_NR_ASYNC_EXEC), "D"(a), "S"(ahu), [v] "r"(val)
+		     : "rcx", "r11", "memory", "xmm7");
+	*out = o;
+	return ret;
+}
+
+static int wait_one(struct test_ring *r, struct syslet_completion *c)
+{
+	long n = sys_async_wait(1, &r->ahu);
+
+	if (n < 1)
+		return 0;
+	return ring_pop(r, c);
+}
+
+static void test_pipe(void)
+{
+	static struct test_ring ring;
+	struct syslet_info b, a;
+	struct syslet_uatom atom;
+	struct syslet_completion c;
+	char buf[16] = "";
+	int64_t r = 0x5555;
+	uint64_t fd_v, buf_v = (uintptr_t)buf, len = sizeof(buf), xmm = 0;
+	pid_t tid0 = gettid();
+	int p[2];
+	long ret;
+
+	ring_init(&ring, 8);
+	CHECK_EQ(pipe(p), 0);
+	fd_v = p[0];
+	init_atom(&atom, 0, __NR_read, &r, NULL, &fd_v, &buf_v, &len, NULL);
+	atom.private = 0xc0ffee;
+	tls_value = 777;
+	b = get_info();
+	ret = async_exec_xmm(&atom, &ring.ahu, 0x1122334455667788ULL, &xmm);
+	CHECK(ret == 0, "blocking read did not go async: ret %ld", ret);
+	CHECK_EQ(xmm, 0x1122334455667788ULL);
+	CHECK_EQ(tls_value, 777);
+	CHECK_EQ(r, 0x5555);
+	CHECK_EQ(ring_ready(&ring), 0);
+	a = get_info();
+	CHECK_EQ(a.cachemisses - b.cachemisses, 1);
+	printf("pipe: went async (tid %d -> %d)\n", tid0, (int)gettid());
+
+	CHECK_EQ(write(p[1], "hello", 5), 5);
+	CHECK(wait_one(&ring, &c), "no completion");
+	CHECK_EQ(c.cookie, 0xc0ffee);
+	CHECK_EQ(c.atom, (uintptr_t)&atom);
+	CHECK_EQ(c.result, 5);
+	CHECK_EQ(c.kind, SYSLET_COMPLETION_ATOM);
+	CHECK_EQ(r, 5);
+	CHECK(memcmp(buf, "hello", 5) == 0, "buffer");
+	usleep(20000);
+	CHECK_EQ(ring_ready(&ring), 0);
+	a = get_info();
+	CHECK_EQ(a.cachemisses - b.cachemisses, 1);
+	CHECK_EQ(a.completions - b.completions, 1);
+	CHECK_EQ(a.chains_inline - b.chains_inline, 0);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void test_sync_blocks(void)
+{
+	static struct test_ring ring;
+	struct syslet_info b, a;
+	struct syslet_uatom atom;
+	char buf[8];
+	int64_t r = 0;
+	uint64_t fd_v, buf_v = (uintptr_t)buf, len = sizeof(buf);
+	int p[2], status;
+	pid_t pid;
+
+	ring_init(&ring, 8);
+	CHECK_EQ(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		usleep(150000);
+		_exit(write(p[1], "abc", 3) == 3 ? 0 : 1);
+	}
+	fd_v = p[0];
+	init_atom(&atom, SYSLET_SYNC, __NR_read, &r, NULL, &fd_v, &buf_v, &len, NULL);
+	b = get_info();
+	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), ptr2l(&atom));
+	a = get_info();
+	CHECK_EQ(r, 3);
+	CHECK_EQ(a.cachemisses - b.cachemisses, 0);
+	CHECK_EQ(a.chains_inline - b.chains_inline, 1);
+	CHECK_EQ(ring_ready(&ring), 0);
+	waitpid(pid, &status, 0);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void test_flags(void)
+{
+	static struct test_ring ring;
+	struct syslet_info b, a;
+	struct syslet_uatom atom;
+	struct syslet_completion c;
+	int64_t r = 0;
+	int i;
+
+	ring_init(&ring, 8);
+	/* Non-blocking, no flag: completes inline, posts nothing. */
+	init_atom(&atom, 0, __NR_getppid, &r, NULL, NULL, NULL, NULL, NULL);
+	b = get_info();
+	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), ptr2l(&atom));
+	a = get_info();
+	CHECK_EQ(r, getppid());
+	CHECK_EQ(a.chains_inline - b.chains_inline, 1);
+	CHECK_EQ(a.cachemisses - b.cachemisses, 0);
+	CHECK_EQ(ring_ready(&ring), 0);
+
+	/* SYSLET_ASYNC: async at once, even though nothing blocks. */
+	init_atom(&atom, SYSLET_ASYNC, __NR_getpid, &r, NULL, NULL, NULL, NULL, NULL);
+	atom.private = 42;
+	b = get_info();
+	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), 0);
+	CHECK(wait_one(&ring, &c), "no completion for SYSLET_ASYNC");
+	CHECK_EQ(c.cookie, 42);
+	CHECK_EQ(c.result, getpid());
+	a = get_info();
+	CHECK_EQ(a.cachemisses - b.cachemisses, 1);
+	CHECK_EQ(a.completions - b.completions, 1);
+
+	/* SYSLET_ASYNC | SYSLET_NO_COMPLETE: async, nothing posted. */
+	init_atom(&atom, SYSLET_ASYNC | SYSLET_NO_COMPLETE, __NR_getpid, &r,
+		  NULL, NULL, NULL, NULL, NULL);
+	b = get_info();
+	r = 0;
+	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), 0);
+	for (i = 0; i < 100 && __atomic_load_n(&r, __ATOMIC_ACQUIRE) == 0; i++)
+		usleep(1000);
+	usleep(20000);
+	CHECK_EQ(r, getpid());
+	CHECK_EQ(ring_ready(&ring), 0);
+	a = get_info();
+	CHECK_EQ(a.cachemisses - b.cachemisses, 1);
+	CHECK_EQ(a.completions - b.completions, 0);
+	/* Nothing in flight: async_wait returns what there is. */
+	CHECK_EQ(sys_async_wait(1, &ring.ahu), 0);
+
+	/* SYSLET_SYNC | SYSLET_ASYNC: SYNC wins. */
+	init_atom(&atom, SYSLET_SYNC | SYSLET_ASYNC, __NR_getpid, &r, NULL,
+		  NULL, NULL, NULL, NULL);
+	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), ptr2l(&atom));
+}
+
+static void test_many(void)
+{
+	enum { N = 4 };
+	static struct test_ring ring;
+	static struct syslet_uatom atom[N];
+	static char buf[N][8];
+	static int64_t r[N];
+	static uint64_t fd_v[N], buf_v[N], len = 8;
+	struct syslet_completion c;
+	struct syslet_info b, a;
+	int p[N][2], i, seen = 0;
+
+	ring_init(&ring, 4);
+	b = get_info();
+	for (i = 0; i < N; i++) {
+		CHECK_EQ(pipe(p[i]), 0);
+		fd_v[i] = p[i][0];
+		buf_v[i] = (uintptr_t)buf[i];
+		init_atom(&atom[i], 0, __NR_read, &r[i], NULL, &fd_v[i],
+			  &buf_v[i], &len, NULL);
+		atom[i].private = i;
+		CHECK_EQ(sys_async_exec(&atom[i], &ring.ahu), 0);
+	}
+	for (i = 0; i < N; i++)
+		CHECK_EQ(write(p[i][1], "xy", 2), 2);
+	for (i = 0; i < N; i++) {
+		if (!wait_one(&ring, &c)) {
+			CHECK(0, "completion %d missing", i);
+			break;
+		}
+		CHECK(c.cookie < N, "cookie %llu", (unsigned long long)c.cookie);
+		seen |= 1 << c.cookie;
+		CHECK_EQ(c.result, 2);
+	}
+	CHECK_EQ(seen, (1 << N) - 1);
+	a = get_info();
+	CHECK_EQ(a.cachemisses - b.cachemisses, N);
+	CHECK_EQ(a.completions - b.completions, N);
+	for (i = 0; i < N; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+}
+
+static void test_bad_rings(void)
+{
+	static struct test_ring ring;
+	struct syslet_uatom atom;
+	int64_t r;
+
+	init_atom(&atom, 0, __NR_getpid, &r, NULL, NULL, NULL, NULL, NULL);
+	CHECK_EQ(sys_async_exec(&atom, NULL), -EINVAL);
+	CHECK_EQ(sys_async_exec(&atom, (void *)0x10), -EFAULT);
+	ring_init(&ring, 3);
+	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), -EINVAL);
+	ring_init(&ring, 0);
+	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), -EINVAL);
+	ring_init(&ring, 8);
+	ring.ahu.flags = 1;
+	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), -EINVAL);
+	ring_init(&ring, 8);
+	ring.ahu.reserved[3] = 1;
+	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), -EINVAL);
+	ring_init(&ring, 8);
+	ring.ahu.completion_ring = 0xffff888000000000ULL;
+	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), -EFAULT);
+	CHECK_EQ(sys_async_wait(1, NULL), -EINVAL);
+	CHECK_EQ(sys_async_wait(1, (void *)0x10), -EFAULT);
+}
+
+/* A chain blocked on an empty pipe, in a child that then does @what. */
+static void child_with_chain_in_flight(void)
+{
+	static struct test_ring ring;
+	static struct syslet_uatom atom;
+	static char buf[8];
+	static int64_t r;
+	static uint64_t fd_v, buf_v, len = 8;
+	int p[2];
+
+	ring_init(&ring, 8);
+	if (pipe(p))
+		_exit(2);
+	fd_v = p[0];
+	buf_v = (uintptr_t)buf;
+	init_atom(&atom, 0, __NR_read, &r, NULL, &fd_v, &buf_v, &len, NULL);
+	if (sys_async_exec(&atom, &ring.ahu) != 0)
+		_exit(3);
+}
+
+/* A process exits, or execs, with a chain blocked in flight. */
+static void test_exit_exec(int exec)
+{
+	struct timespec t0, t1;
+	int status;
+	pid_t pid;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = fork();
+	if (pid == 0) {
+		child_with_chain_in_flight();
+		if (exec) {
+			char *argv[] = { "t05", "--exit-7", NULL };
+
+			execv("/proc/self/exe", argv);
+			_exit(4);
+		}
+		exit(7);
+	}
+	waitpid(pid, &status, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7,
+	      "%s with a chain in flight: status %#x", exec ? "exec" : "exit",
+	      status);
+	CHECK(t1.tv_sec - t0.tv_sec < 5, "took %ld s",
+	      (long)(t1.tv_sec - t0.tv_sec));
+}
+
+/* SIGKILL with a chain in flight and spares parked. */
+static void test_kill(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		child_with_chain_in_flight();
+		for (;;)
+			pause();
+	}
+	usleep(100000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	      "status %#x", status);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--exit-7"))
+		return 7;
+	test_name = "cachemiss";
+	require_syslets(NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	test_bad_rings();
+	test_flags();
+	test_pipe();
+	test_sync_blocks();
+	test_many();
+	test_exit_exec(0);
+	test_exit_exec(1);
+	test_kill();
+	return test_done();
+}
