@@ -53,7 +53,12 @@ for g in "${globs[@]}"; do
 	for src in "$here"/$g.c; do
 		[ -e "$src" ] || continue
 		name=$(basename "$src" .c)
-		$cc "${cflags[@]}" -o "$out/bin/$name" "$src" -lpthread || {
+		# A test may name extra sources of the suite: "EXTRA_SRCS: a.c b.c"
+		extra=()
+		for e in $(sed -n 's/.*EXTRA_SRCS: *//p' "$src"); do
+			extra+=("$top/$e")
+		done
+		$cc "${cflags[@]}" -I"$top" -o "$out/bin/$name" "$src" "${extra[@]}" -lpthread || {
 			echo "guest tests: FAIL: $name does not compile"
 			exit 1
 		}
