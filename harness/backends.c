@@ -10,12 +10,14 @@
 extern const struct backend baseline_sync_backend;
 extern const struct backend atoms_user_backend;
 extern const struct backend atoms_uring_backend;
+extern const struct backend atoms_kernel_backend;
 extern const struct backend clets_threads_backend;
 
 const struct backend *const backends[] = {
 	&baseline_sync_backend,
 	&atoms_user_backend,
 	&atoms_uring_backend,
+	&atoms_kernel_backend,
 	&clets_threads_backend,
 };
 
