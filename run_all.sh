@@ -4,6 +4,8 @@
 # build, run the benchmark matrix, draw the charts, print where they are.
 #
 #   ./run_all.sh [--quick] [--host-only] [-- extra sysletbench options]
+#                            host run, then the same matrix in the patched
+#                            kernel under QEMU (--host-only: host alone)
 #   ./run_all.sh test        build, run the whole test suite (ctest) and the
 #                            regression gate against results/reference/
 #   ./run_all.sh deps        only install the dependencies
@@ -21,7 +23,7 @@ while [ $# -gt 0 ]; do
 	test | deps) mode=$1 ;;
 	--) shift; extra=("$@"); break ;;
 	-h | --help)
-		sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0 ;;
 	*)
 		echo "run_all.sh: unknown argument '$1' (see --help)" >&2
@@ -88,8 +90,19 @@ fi
 export SYSLETBENCH_GIT_COMMIT
 SYSLETBENCH_GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dir=$(./build/sysletbench run "${quick[@]}" "${extra[@]}")
+guest=
+if [ "$host_only" = 0 ]; then
+	# The same matrix inside the patched kernel (built once, then cached),
+	# where atoms-kernel runs beside the others.
+	echo "run_all.sh: guest run on the patched kernel (--host-only skips it)" >&2
+	if harness/guest/run_bench.sh build "$dir" -- "${quick[@]}" "${extra[@]}" >&2; then
+		guest=$(ls -d "$dir"/guest-*/ 2>/dev/null | head -n 1)
+	else
+		echo "run_all.sh: the guest run failed; the host results are kept" >&2
+	fi
+fi
 plots/plot.sh "$dir" >&2
 echo "results: $dir"
 echo "summary: $dir/summary.md"
+[ -z "$guest" ] || echo "guest:   ${guest}summary.md"
 echo "charts:  $dir/charts/"
-[ "$host_only" = 1 ] || true
