@@ -28,21 +28,8 @@
 
 #include "harness/backend.h"
 #include "harness/file_buf.h"
-#include "clet_pool.h"
-
-/* One in-flight file: the clet's argument and its result record. */
-struct clet_file {
-	/* Set by the submitter before clet_submit(). */
-	const char *path;
-	size_t file_index;
-	char *buf; /* buf_cap bytes, guard page behind */
-	size_t buf_cap;
-	size_t read_size;
-	/* Set by the clet, read by the submitter after clet_wait(). */
-	uint64_t bytes;
-	uint64_t syscalls;
-	int status;
-};
+#include "clets/clet_pool.h"
+#include "clets/file_clet.h"
 
 struct clets_threads_ctx {
 	struct clet_pool *pool;
@@ -51,46 +38,6 @@ struct clets_threads_ctx {
 	size_t read_size;
 	struct clet_file *files; /* nslots */
 };
-
-/* The clet: main_sync_loop for one file. Returns 0 or -errno. */
-static long read_file_clet(unsigned long arg)
-{
-	struct clet_file *f = (struct clet_file *)arg;
-	size_t pos = 0;
-	ssize_t n;
-	int fd, status = 0;
-
-	f->bytes = 0;
-	f->syscalls = 1;
-	fd = open(f->path, O_RDONLY);
-	if (fd < 0) {
-		f->status = -errno;
-		return f->status;
-	}
-	for (;;) {
-		/* file_buf_cap is the largest file plus one read. */
-		if (f->buf_cap - pos < f->read_size) {
-			status = -EFBIG;
-			break;
-		}
-		n = read(fd, f->buf + pos, f->read_size);
-		f->syscalls++;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			status = -errno;
-			break;
-		}
-		if (!n)
-			break;
-		pos += n;
-	}
-	close(fd);
-	f->syscalls++;
-	f->bytes = pos;
-	f->status = status;
-	return status;
-}
 
 static int clets_threads_available(char *why, size_t why_len)
 {
@@ -171,7 +118,7 @@ static int clets_threads_run(void *data, const char *const *paths, size_t count,
 		f = &ctx->files[i];
 		f->path = paths[next];
 		f->file_index = next;
-		ret = clet_submit(ctx->pool, read_file_clet, (unsigned long)f);
+		ret = clet_submit(ctx->pool, file_clet, (unsigned long)f);
 		if (ret)
 			goto drain;
 	}
@@ -188,7 +135,7 @@ static int clets_threads_run(void *data, const char *const *paths, size_t count,
 		if (next < count) {
 			f->path = paths[next];
 			f->file_index = next++;
-			ret = clet_submit(ctx->pool, read_file_clet,
+			ret = clet_submit(ctx->pool, file_clet,
 					  (unsigned long)f);
 			if (ret)
 				goto drain;

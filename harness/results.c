@@ -15,6 +15,7 @@
 #include "harness/results.h"
 #include "harness/sysinfo.h"
 #include "harness/util.h"
+#include "loc.h"
 
 static const char *const sample_columns =
 	"target,accel,backend,concurrency,cache,files,file_size,buf_size,"
@@ -299,6 +300,11 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 				run->null_atom[i].overhead.median,
 				run->null_atom[i].overhead.median /
 					run->null_syscall_ns.median);
+	fprintf(f,
+		"Programmer's cost of the workload: %d lines as an atom chain "
+		"(%s), %d as a clet (%s).\n\n",
+		LOC_ATOM_CHAIN, LOC_ATOM_CHAIN_SOURCE, LOC_CLET,
+		LOC_CLET_SOURCE);
 	fputs("| backend | in flight | cache | files | size | median ns/file "
 	      "[95% CI] | k-best | files/s | vs sync | null syscalls/file | "
 	      "syscalls/file (own / traced) |\n",
@@ -451,7 +457,13 @@ static void json_meta(FILE *f, const struct run_state *run)
 		json_str(f, "why", ok ? "" : why);
 		fprintf(f, "}%s\n", i + 1 < backend_count ? "," : "");
 	}
-	fputs("  ],\n  \"counters\": [\n", f);
+	fprintf(f,
+		"  ],\n  \"programmer_cost\": {\"atom_chain\": {\"lines\": %d, "
+		"\"source\": \"%s\"}, \"clet\": {\"lines\": %d, \"source\": "
+		"\"%s\"}},\n",
+		LOC_ATOM_CHAIN, LOC_ATOM_CHAIN_SOURCE, LOC_CLET,
+		LOC_CLET_SOURCE);
+	fputs("  \"counters\": [\n", f);
 	for (id = 0; id < CTR_COUNT; id++) {
 		const char *reason = counter_unsupported_reason(id);
 

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The workload as a clet: Davide's main_sync_loop for one file, plain C.
+ * Every clet backend runs this one function, however it gets called (a
+ * pool thread, or a kernel upcall).
+ */
+#ifndef SYSLETBENCH_FILE_CLET_H
+#define SYSLETBENCH_FILE_CLET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One file: the clet's argument and its result record. */
+struct clet_file {
+	/* Set by the caller before the clet runs. */
+	const char *path;
+	size_t file_index;
+	char *buf; /* buf_cap bytes, guard page behind */
+	size_t buf_cap;
+	size_t read_size;
+	/* Set by the clet. */
+	uint64_t bytes;
+	uint64_t syscalls;
+	int status;
+};
+
+/* arg is a struct clet_file *; returns 0 or -errno (also in ->status). */
+long file_clet(unsigned long arg);
+
+#endif
