@@ -87,17 +87,27 @@ if [ ! -e "$src/.sysletbench-pristine" ] ||
 	echo "$version" >"$src/.sysletbench-pristine"
 fi
 
-# 2. Reset to pristine and apply the series in order.
+# 2. Apply the series, in order, to pristine in a scratch index, then
+#    switch the work tree to the result: git rewrites only the files that
+#    differ from the previous build, so their mtimes (and make) see only
+#    what really changed.
 cd "$src"
-git reset -q --hard pristine
-git clean -q -fdx -e /.sysletbench-pristine
+stage_index=$cache/stage.index
+rm -f "$stage_index"
+GIT_INDEX_FILE=$stage_index git read-tree pristine
 for p in "${patches[@]}"; do
-	if ! git apply --index --whitespace=nowarn "$p" 2>"$cache/apply.err"; then
+	if ! GIT_INDEX_FILE=$stage_index git apply --cached --whitespace=nowarn \
+		"$p" 2>"$cache/apply.err"; then
 		cat "$cache/apply.err" >&2
-		die "patch $(basename "$p") does not apply to $version"
+		die "patch $(basename "$p") does not apply to $version (after the patches before it)"
 	fi
 	log "applied $(basename "$p")"
 done
+tree=$(GIT_INDEX_FILE=$stage_index git write-tree)
+rm -f "$stage_index"
+commit=$(git commit-tree "$tree" -p pristine -m "sysletbench build $key")
+git checkout -q -f --detach "$commit"
+git clean -q -fdx -e /.sysletbench-pristine
 
 # 3. Configure: tinyconfig + fragment.
 export CCACHE_DIR=$cache/ccache
