@@ -29,21 +29,13 @@ import os
 import re
 import sys
 
+# Legend order and colours are shared with the matplotlib report, so that
+# a backend looks the same everywhere; unknown backends follow, sorted.
+from results_data import BACKEND_COLOR, BACKEND_ORDER
+
 REQUIRED = ["target", "accel", "backend", "cache", "files", "file_size",
             "buf_size", "concurrency", "median_ns"]
 
-# Backends in the order they appear in legends; unknown ones follow, sorted.
-BACKEND_ORDER = ["baseline_sync", "atoms-user", "atoms-uring", "atoms-kernel",
-                 "clets-threads", "clets-kernel"]
-# Okabe-Ito palette (colour-blind safe); colour follows the backend.
-BACKEND_COLOR = {
-    "baseline_sync": "#000000",
-    "atoms-user": "#0072B2",
-    "atoms-uring": "#D55E00",
-    "atoms-kernel": "#CC79A7",
-    "clets-threads": "#009E73",
-    "clets-kernel": "#E69F00",
-}
 SPARE_COLORS = ["#56B4E9", "#999999", "#882255", "#44AA99", "#117733"]
 # Concurrency picks dash type and point type; c16 is the solid reference.
 CONC_STYLE = {1: (2, 6), 16: (1, 7), 64: (4, 9)}
