@@ -12,6 +12,7 @@
 
 #include "clets/clet_pool.h"
 #include "harness/backend.h"
+#include "test_files.h"
 #include "test_helpers.h"
 
 extern const struct backend clets_threads_backend;
@@ -126,32 +127,10 @@ static const size_t file_sizes[] = { 0, 1, 4095, 4096, 4097, 65536, 65636 };
 #define NSIZES (sizeof(file_sizes) / sizeof(file_sizes[0]))
 #define NFILES (NSIZES + 1) /* the last one does not exist */
 
-struct expect {
-	char path[64];
-	unsigned char *data;
-	size_t len;
-	unsigned int seen;
-	pthread_t owner;
-};
-
 static void check_done(void *cookie, size_t index, const void *buf,
 		       uint64_t bytes, int status)
 {
-	struct expect *ex = cookie;
-
-	CHECK(index < NFILES);
-	if (index >= NFILES)
-		return;
-	CHECK(pthread_equal(pthread_self(), ex[index].owner));
-	ex[index].seen++;
-	if (index == NFILES - 1) {
-		CHECK(status == -ENOENT);
-		return;
-	}
-	CHECK(status == 0);
-	CHECK(bytes == ex[index].len);
-	if (!status && bytes == ex[index].len)
-		CHECK(!memcmp(buf, ex[index].data, bytes));
+	expect_check(cookie, NFILES, index, buf, bytes, status);
 }
 
 static void test_backend(const char *dir)
@@ -166,26 +145,11 @@ static void test_backend(const char *dir)
 	uint64_t want_syscalls = 1; /* the failed open */
 	size_t i, k;
 	void *ctx;
-	int fd;
 
-	memset(ex, 0, sizeof(ex));
-	for (i = 0; i < NFILES; i++) {
-		snprintf(ex[i].path, sizeof(ex[i].path), "%s/f%zu", dir, i);
-		paths[i] = ex[i].path;
-		ex[i].owner = pthread_self();
-		if (i == NFILES - 1)
-			break;
-		ex[i].len = file_sizes[i];
-		ex[i].data = malloc(ex[i].len + 1);
-		for (k = 0; k < ex[i].len; k++)
-			ex[i].data[k] = (unsigned char)rand();
-		fd = open(ex[i].path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		CHECK(fd >= 0);
-		CHECK(write(fd, ex[i].data, ex[i].len) == (ssize_t)ex[i].len);
-		close(fd);
+	expect_files_create(dir, file_sizes, NSIZES, ex, paths);
+	for (i = 0; i < NSIZES; i++)
 		/* open, full reads, a partial one, the 0-byte read, close */
 		want_syscalls += 3 + ex[i].len / 4096 + !!(ex[i].len % 4096);
-	}
 
 	for (k = 0; k < sizeof(concurrency) / sizeof(concurrency[0]); k++) {
 		struct backend_counters counters = { 0 };

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness/backend.h"
+#include "test_files.h"
 #include "test_helpers.h"
 
 extern const struct backend atoms_uring_backend;
@@ -23,31 +24,10 @@ static const size_t file_sizes[] = {
 #define NFILES	      (NSIZES + 1) /* the last one does not exist */
 #define LARGEST	      65636
 
-struct expect {
-	char path[64];
-	unsigned char *data;
-	size_t len;
-	unsigned int seen;
-	int want_status; /* 0, or the status a file must get */
-	pthread_t owner;
-};
-
 static void check_done(void *cookie, size_t index, const void *buf,
 		       uint64_t bytes, int status)
 {
-	struct expect *ex = cookie;
-
-	CHECK(index < NFILES);
-	if (index >= NFILES)
-		return;
-	CHECK(pthread_equal(pthread_self(), ex[index].owner));
-	ex[index].seen++;
-	CHECK(status == ex[index].want_status);
-	if (status)
-		return;
-	CHECK(bytes == ex[index].len);
-	if (bytes == ex[index].len)
-		CHECK(!memcmp(buf, ex[index].data, bytes));
+	expect_check(cookie, NFILES, index, buf, bytes, status);
 }
 
 static void run_set(struct expect *ex, const char *const *paths,
@@ -98,7 +78,6 @@ int main(void)
 	const char *paths[NFILES];
 	char why[256] = "";
 	size_t i, k, b;
-	int fd;
 
 	if (!atoms_uring_backend.available(why, sizeof(why))) {
 		printf("skip: atoms-uring unavailable: %s\n", why);
@@ -108,24 +87,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	memset(ex, 0, sizeof(ex));
-	for (i = 0; i < NFILES; i++) {
-		snprintf(ex[i].path, sizeof(ex[i].path), "%s/f%zu", dir, i);
-		paths[i] = ex[i].path;
-		ex[i].owner = pthread_self();
-		if (i == NFILES - 1) {
-			ex[i].want_status = -ENOENT;
-			break;
-		}
-		ex[i].len = file_sizes[i];
-		ex[i].data = malloc(ex[i].len + 1);
-		for (k = 0; k < ex[i].len; k++)
-			ex[i].data[k] = (unsigned char)rand();
-		fd = open(ex[i].path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		CHECK(fd >= 0);
-		CHECK(write(fd, ex[i].data, ex[i].len) == (ssize_t)ex[i].len);
-		close(fd);
-	}
+	expect_files_create(dir, file_sizes, NSIZES, ex, paths);
 
 	for (b = 0; b < ARRAY_SIZE(buf_sizes); b++)
 		for (k = 0; k < ARRAY_SIZE(concurrency); k++)
