@@ -16,6 +16,9 @@
 #   JOBS             make -j (default nproc)
 #   FORCE=1          rebuild even if the cached image exists
 #   V=1              verbose kernel build
+#
+# Option: --debug also merges config/debug.config (lockdep, atomic-sleep
+# checks, KASAN) and builds in a separate obj dir; for tests only.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,6 +26,13 @@ tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 cache=${SYSLET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysletbench}
 jobs=${JOBS:-$(nproc)}
 fragment=$here/config/guest.config
+fragments=("$fragment")
+flavour=""
+case "${1:-}" in
+--debug) fragments+=("$here/config/debug.config"); flavour="-debug" ;;
+"") ;;
+*) echo "usage: kernel/build.sh [--debug]" >&2; exit 2 ;;
+esac
 
 die() { echo "kernel/build.sh: error: $*" >&2; exit 1; }
 log() { echo "kernel/build.sh: $*" >&2; }
@@ -48,8 +58,10 @@ key=$({
 		printf 'patch %s\n' "$(basename "$p")"
 		cat "$p"
 	done
-	printf 'fragment\n'
-	cat "$fragment"
+	for f in "${fragments[@]}"; do
+		printf 'fragment %s\n' "$(basename "$f")"
+		cat "$f"
+	done
 } | sha256sum | cut -c1-16)
 
 image_dir=$cache/images/$key
@@ -64,7 +76,7 @@ exec 9>"$cache/build.lock"
 flock 9
 
 src=$cache/src		# git repo: commit "pristine" = the tarball
-obj=$cache/obj		# O= build dir, kept for incremental builds
+obj=$cache/obj$flavour	# O= build dir, kept for incremental builds
 
 # 1. Extract once, and record the pristine tree as a git commit so that
 #    switching patch sets only rewrites (and re-timestamps) changed files.
@@ -112,13 +124,14 @@ git clean -q -fdx -e /.sysletbench-pristine
 # 3. Configure: tinyconfig + fragment.
 export CCACHE_DIR=$cache/ccache
 export KBUILD_BUILD_USER=sysletbench KBUILD_BUILD_HOST=guest
-export KBUILD_BUILD_TIMESTAMP="${version}"
+KBUILD_BUILD_TIMESTAMP=$(date -u -d "@$(stat -c %Y "$tarball")")
+export KBUILD_BUILD_TIMESTAMP
 mkdir -p "$obj" "$CCACHE_DIR"
 mk=(make -s -C "$src" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc")
 [ -n "${V:-}" ] && mk=(make -C "$src" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" V=1)
 "${mk[@]}" tinyconfig >&2
 KCONFIG_CONFIG="$obj/.config" "$src/scripts/kconfig/merge_config.sh" \
-	-m -O "$obj" "$obj/.config" "$fragment" >&2
+	-m -O "$obj" "$obj/.config" "${fragments[@]}" >&2
 "${mk[@]}" olddefconfig >&2
 
 # Every fragment line must have survived (a typo or an unmet dependency
@@ -126,8 +139,8 @@ KCONFIG_CONFIG="$obj/.config" "$src/scripts/kconfig/merge_config.sh" \
 while IFS= read -r line; do
 	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
 	grep -qx -- "$line" "$obj/.config" ||
-		die "config option '$line' from guest.config did not take effect"
-done <"$fragment"
+		die "config option '$line' from the fragment did not take effect"
+done < <(cat "${fragments[@]}")
 
 # 4. Build.
 log "building bzImage (make -j$jobs)"

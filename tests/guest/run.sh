@@ -6,7 +6,10 @@
 # runs them there and reports. Exit 0 pass, 1 fail, 77 skip (only when
 # QEMU or the kernel source is absent).
 #
-#   tests/guest/run.sh [--icount] [--timeout SEC] [TEST_GLOB...]
+#   tests/guest/run.sh [--icount] [--debug] [--timeout SEC] [TEST_GLOB...]
+#
+# --debug boots the lockdep/KASAN/atomic-sleep kernel (kernel/build.sh
+# --debug) instead of the benchmark one.
 #
 # Console output of the guest goes to $OUT_DIR/console.log
 # (default build/guest-tests/) and the per-test lines to results.txt.
@@ -17,12 +20,14 @@ top=$(cd "$here/../.." && pwd)
 tarball=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 out=${OUT_DIR:-$top/build/guest-tests}
 guest_args=()
+build_args=()
 timeout=240
 globs=()
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--icount) guest_args+=(--icount); shift ;;
+	--debug) build_args+=(--debug); shift ;;
 	--timeout) timeout=$2; shift 2 ;;
 	*) globs+=("$1"); shift ;;
 	esac
@@ -39,7 +44,7 @@ if [ ! -r "$tarball" ]; then
 fi
 
 kernel=${KERNEL_IMAGE:-}
-[ -n "$kernel" ] || kernel=$("$top/kernel/build.sh" | tail -n 1) || {
+[ -n "$kernel" ] || kernel=$("$top/kernel/build.sh" "${build_args[@]}" | tail -n 1) || {
 	echo "guest tests: FAIL: kernel build failed"
 	exit 1
 }
