@@ -4,7 +4,8 @@
  * alternate signal stack, the robust futex list and the rseq registration
  * (the kernel must accept an unregister of glibc's rseq area from the new
  * thread). What does not: the thread id (documented). And who is refused:
- * a ptraced caller gets -EPERM.
+ * a ptraced caller gets -EPERM. A group stop while the runner sleeps in
+ * an atom does not fail the atom.
  */
 #include "syslet_test.h"
 #include <linux/futex.h>
@@ -112,6 +113,50 @@ static void test_ptraced(void)
 	      "a ptraced caller was not refused (status %#x)", status);
 }
 
+/* SIGSTOP/SIGCONT while the runner sleeps: the atom restarts, no -EINTR. */
+static void test_stop_cont(void)
+{
+	int p[2], status;
+	pid_t pid;
+
+	CHECK_EQ(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		static struct test_ring ring;
+		static struct syslet_uatom atom;
+		static char buf[4];
+		static int64_t r;
+		static uint64_t fd_v, buf_v, len = 1;
+		struct syslet_completion c = { 0 };
+
+		ring_init(&ring, 8);
+		fd_v = p[0];
+		buf_v = (uintptr_t)buf;
+		init_atom(&atom, 0, __NR_read, &r, NULL, &fd_v, &buf_v, &len, NULL);
+		if (sys_async_exec(&atom, &ring.ahu) != 0)
+			_exit(2);
+		while (sys_async_wait(1, &ring.ahu) < 1)
+			;
+		if (!ring_pop(&ring, &c))
+			_exit(3);
+		_exit(c.result == 1 && r == 1 ? 0 : 10 + (c.result == -EINTR));
+	}
+	usleep(200000);
+	kill(pid, SIGSTOP);
+	CHECK_EQ(waitpid(pid, &status, WUNTRACED), pid);
+	CHECK(WIFSTOPPED(status), "child did not stop (status %#x)", status);
+	usleep(50000);
+	kill(pid, SIGCONT);
+	usleep(50000);
+	CHECK_EQ(write(p[1], "s", 1), 1);
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "after SIGSTOP/SIGCONT the atom failed (status %#x%s)", status,
+	      WIFEXITED(status) && WEXITSTATUS(status) == 11 ? ": -EINTR" : "");
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	test_name = "identity";
@@ -119,5 +164,6 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_identity();
 	test_ptraced();
+	test_stop_cont();
 	return test_done();
 }
