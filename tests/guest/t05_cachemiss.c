@@ -219,6 +219,52 @@ static void test_many(void)
 	}
 }
 
+/* A ring of 2 and 4 completions: runners 3 and 4 wait for room. */
+static void test_full_ring(void)
+{
+	enum { N = 4 };
+	static struct test_ring ring;
+	static struct syslet_uatom atom[N];
+	static char buf[N][8];
+	static int64_t r[N];
+	static uint64_t fd_v[N], buf_v[N], len = 8;
+	struct syslet_completion c;
+	int p[N][2], i, got = 0, seen = 0;
+
+	ring_init(&ring, 2);
+	for (i = 0; i < N; i++) {
+		CHECK_EQ(pipe(p[i]), 0);
+		fd_v[i] = p[i][0];
+		buf_v[i] = (uintptr_t)buf[i];
+		init_atom(&atom[i], 0, __NR_read, &r[i], NULL, &fd_v[i],
+			  &buf_v[i], &len, NULL);
+		atom[i].private = i;
+		CHECK_EQ(sys_async_exec(&atom[i], &ring.ahu), 0);
+	}
+	for (i = 0; i < N; i++)
+		CHECK_EQ(write(p[i][1], "q", 1), 1);
+	usleep(50000);
+	CHECK_EQ(ring_ready(&ring), 2);	/* full: the others wait */
+	while (got < N) {
+		long n = sys_async_wait(1, &ring.ahu);
+
+		if (n < 1) {
+			CHECK(0, "async_wait returned %ld after %d", n, got);
+			break;
+		}
+		while (ring_pop(&ring, &c)) {
+			CHECK_EQ(c.result, 1);
+			seen |= 1 << c.cookie;
+			got++;
+		}
+	}
+	CHECK_EQ(seen, (1 << N) - 1);
+	for (i = 0; i < N; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+}
+
 static void test_bad_rings(void)
 {
 	static struct test_ring ring;
@@ -323,6 +369,7 @@ int main(int argc, char **argv)
 	test_pipe();
 	test_sync_blocks();
 	test_many();
+	test_full_ring();
 	test_exit_exec(0);
 	test_exit_exec(1);
 	test_kill();
