@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "syslet.h"
+#include "atoms/syslet.h"
 
 typedef long (*clet_sys_fn)(unsigned long arg);
 
