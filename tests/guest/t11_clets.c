@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Clets through the raw calls (EXTRA_SRCS: clets/clet_sys.c): fn runs in
+ * Clets through the raw calls: fn runs in
  * user mode on the supplied stack; the sync path returns 1 and stores the
  * result; a clet blocked on an empty pipe lets the caller go on (one
  * cachemiss, one SYSLET_COMPLETION_CLET record after the write); many in
  * flight; faults, exit and never-returning clets in children; nesting;
  * async_return misuse; bad arguments and a fuzz of them.
+ *
+ * EXTRA_SRCS: clets/clet_sys.c
  */
 #include "syslet_test.h"
 #include <signal.h>
