@@ -64,7 +64,7 @@ static long pipe_clet(unsigned long arg)
 int main(void)
 {
 	static struct test_ring ring;
-	double results[8];
+	double results[12];
 	int nres = 0, fails = 0;
 	int64_t r;
 
@@ -81,6 +81,15 @@ int main(void)
 	BENCH("empty clet round trip (clet_exec+async_return)", 20000,
 	      fails += clet_sys_exec(empty_clet, it, stack + sizeof(stack),
 				     &ring.ahu, &r) != 1);
+	/* Where the time goes: entry + checks only, then up to the ring. */
+	BENCH("clet_exec refused early (fn NULL)", 20000,
+	      fails += clet_sys_exec(NULL, 0, stack + sizeof(stack),
+				     &ring.ahu, &r) != -EINVAL);
+	ring.ahu.ring_size = 3;
+	BENCH("clet_exec refused at the ring check", 20000,
+	      fails += clet_sys_exec(empty_clet, 0, stack + sizeof(stack),
+				     &ring.ahu, &r) != -EINVAL);
+	ring.ahu.ring_size = 8;
 	BENCH("clet doing one getppid", 20000,
 	      fails += clet_sys_exec(getppid_clet, 0, stack + sizeof(stack),
 				     &ring.ahu, &r) != 1);
