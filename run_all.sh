@@ -100,6 +100,11 @@ if [ "$host_only" = 0 ]; then
 	else
 		echo "run_all.sh: the guest run failed; the host results are kept" >&2
 	fi
+	# Instruction-counted time (one vCPU, -icount shift=0) repeats exactly,
+	# but only for CPU-bound work: hot caches only.
+	harness/guest/run_bench.sh build "$dir" --icount -- "${quick[@]}" \
+		"${extra[@]}" --cache hot >&2 ||
+		echo "run_all.sh: the icount guest run failed; other results are kept" >&2
 fi
 plots/plot.sh "$dir" >&2
 echo "results: $dir"
