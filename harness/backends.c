@@ -12,6 +12,7 @@ extern const struct backend atoms_user_backend;
 extern const struct backend atoms_uring_backend;
 extern const struct backend atoms_kernel_backend;
 extern const struct backend clets_threads_backend;
+extern const struct backend clets_kernel_backend;
 
 const struct backend *const backends[] = {
 	&baseline_sync_backend,
@@ -19,6 +20,7 @@ const struct backend *const backends[] = {
 	&atoms_uring_backend,
 	&atoms_kernel_backend,
 	&clets_threads_backend,
+	&clets_kernel_backend,
 };
 
 const size_t backend_count = sizeof(backends) / sizeof(backends[0]);
