@@ -101,9 +101,10 @@ if [ "$host_only" = 0 ]; then
 		echo "run_all.sh: the guest run failed; the host results are kept" >&2
 	fi
 	# Instruction-counted time (one vCPU, -icount shift=0) repeats exactly,
-	# but only for CPU-bound work: hot caches only.
+	# but only for CPU-bound work: hot caches only. It sweeps the chain
+	# length (1 to 64 reads per file) for the amortization chart.
 	harness/guest/run_bench.sh build "$dir" --icount -- "${quick[@]}" \
-		"${extra[@]}" --cache hot >&2 ||
+		--files 100 --sizes 4K,16K,64K,256K "${extra[@]}" --cache hot >&2 ||
 		echo "run_all.sh: the icount guest run failed; other results are kept" >&2
 fi
 plots/plot.sh "$dir" >&2

@@ -170,7 +170,115 @@ def main(argv):
             os.makedirs(gdir, exist_ok=True)
             flags = write_group(gdir, name, t, a, fs, b, sub, label)
             gl.write("%s\t%s\t%d\t%d\t%d\n" % ((gdir, name) + flags))
+    with open(os.path.join(work, "amortization.tsv"), "w") as al:
+        for t, a, c, files, b in amortization_groups(rows):
+            name = "%s-%s-%s-amortization" % (safe(t), safe(a), safe(c))
+            gdir = os.path.join(work, name)
+            os.makedirs(gdir, exist_ok=True)
+            write_amortization(gdir, t, a, c, files, b, rows, label)
+            al.write("%s\t%s\n" % (gdir, name))
     return 0
+
+
+# Amortization: Davide's claim that the upcall is paid once per chain while
+# atoms pay per syscall. For each chain length (reads per file = file size /
+# buffer), the extra cost of a backend over baseline_sync, per syscall the
+# synchronous loop makes, in null syscalls measured in the same run.
+def amortization_groups(rows):
+    """(target, accel, cache, files, buf) with baseline_sync at 2+ sizes."""
+    sizes = {}
+    for r in rows:
+        if r["backend"] == SYNC:
+            k = (r["target"], r["accel"], r["cache"], r["files"],
+                 r["buf_size"])
+            sizes.setdefault(k, set()).add(r["file_size"])
+    best = {}
+    for (t, a, c, files, b), fs in sizes.items():
+        if len(fs) < 2:
+            continue
+        k = (t, a, c)
+        if k not in best or (len(fs), files) > best[k][0]:
+            best[k] = ((len(fs), files), files, b)
+    return [(t, a, c, files, b)
+            for (t, a, c), (_, files, b) in sorted(best.items())]
+
+
+def overhead_points(rows, t, a, c, files, b):
+    """{variant: [(reads per file, null syscalls per sync syscall)]}."""
+    mine = [r for r in rows if (r["target"], r["accel"], r["cache"],
+                                r["files"], r["buf_size"]) == (t, a, c,
+                                                               files, b)]
+    sync = {r["file_size"]: r for r in mine if r["backend"] == SYNC}
+    points = {}
+    for r in mine:
+        base = sync.get(r["file_size"])
+        if r["backend"] == SYNC or base is None:
+            continue
+        med, smed = num(r["median_ns"]), num(base["median_ns"])
+        scalls = num(base.get("syscalls_per_file", ""))
+        snull = num(base.get("null_syscalls_per_file", ""))
+        if None in (med, smed, scalls, snull) or not scalls or not snull:
+            continue
+        null_ns = smed / snull
+        v = "%s/c%d" % (r["backend"], r["concurrency"])
+        points.setdefault(v, []).append(
+            (r["file_size"] / b, (med - smed) / scalls / null_ns))
+    return {v: sorted(p) for v, p in points.items()}
+
+
+def crossing(p, q):
+    """First chain length where curves p and q swap order, or None."""
+    qd = dict(q)
+    common = [(x, y, qd[x]) for x, y in p if x in qd]
+    for (x0, y0, z0), (x1, y1, z1) in zip(common, common[1:]):
+        d0, d1 = y0 - z0, y1 - z1
+        if d0 == 0:
+            return x0
+        if d0 * d1 < 0:
+            f = d0 / (d0 - d1)
+            return 2 ** (math.log2(x0) + f * (math.log2(x1) - math.log2(x0)))
+    return None
+
+
+def write_amortization(gdir, t, a, c, files, b, rows, label):
+    points = overhead_points(rows, t, a, c, files, b)
+    variants = sorted(points, key=lambda v: (backend_key(v.split("/c")[0]),
+                                             int(v.split("/c")[1])))
+    for i, v in enumerate(variants, start=1):
+        with open(os.path.join(gdir, "amort_%d.dat" % i), "w") as f:
+            for x, y in points[v]:
+                f.write("%g %.6g\n" % (x, y))
+    ak, ck = points.get("atoms-kernel/c1"), points.get("clets-kernel/c1")
+    if ak and ck:
+        x = crossing(ak, ck)
+        verdict = ("atoms-kernel and clets-kernel cross at about %.1f reads"
+                   " per file" % x) if x else \
+                  ("atoms-kernel and clets-kernel do not cross between %g"
+                   " and %g reads per file" % (ak[0][0], ak[-1][0]))
+    else:
+        verdict = "needs atoms-kernel and clets-kernel in the same run"
+    allx = sorted({x for p in points.values() for x, _ in p})
+    with open(os.path.join(gdir, "params.gp"), "w") as f:
+        f.write("nvar = %d\n" % len(variants))
+        f.write("vlabels = %s\n" % gpstr(" ".join(variants)))
+        f.write("vcolor = %s\n" % gpstr(" ".join(
+            BACKEND_COLOR.get(v.split("/c")[0], SPARE_COLORS[0])
+            for v in variants)))
+        f.write("vdt = %s\n" % gpstr(" ".join(
+            str(CONC_STYLE.get(int(v.split("/c")[1]), (1, 7))[0])
+            for v in variants)))
+        f.write("vpt = %s\n" % gpstr(" ".join(
+            str(CONC_STYLE.get(int(v.split("/c")[1]), (1, 7))[1])
+            for v in variants)))
+        f.write("xs = %s\n" % gpstr(" ".join("%g" % x for x in allx)))
+        f.write("xmin = %g\nxmax = %g\n" % (allx[0] / 1.3, allx[-1] * 1.3))
+        f.write("title_am = %s\n" % gpstr(
+            "%s, %s cache, %d files, %s buffer%s\n"
+            "extra cost per syscall of the synchronous loop, in null "
+            "syscalls\n%s" % (
+                target_title(t, a), c, files,
+                human_bytes(b).replace(" ", ""),
+                (" - " + label) if label else "", verdict)))
 
 
 def variant_of(r, async_backends):

@@ -121,6 +121,11 @@ while IFS=$'\t' read -r gdir name has_ns has_sp has_sys; do
 	fi
 done <"$work/groups.tsv"
 
+while IFS=$'\t' read -r gdir name; do
+	[ -n "$gdir" ] || continue
+	render amortization.gp "$gdir" "$charts/$name"
+done <"$work/amortization.tsv"
+
 if [ "$drawn" -eq 0 ]; then
 	echo "$prog: no chart drawn from $summary" >&2
 	exit 1
