@@ -44,15 +44,11 @@ static int clets_kernel_available(char *why, size_t why_len)
 static void clets_kernel_teardown(void *data)
 {
 	struct clets_kernel_ctx *ctx = data;
-	unsigned int i;
 
 	if (!ctx)
 		return;
 	clet_kernel_destroy(ctx->ck);
-	for (i = 0; ctx->files && i < ctx->nslots; i++)
-		if (ctx->files[i].buf)
-			file_buf_free(ctx->files[i].buf, ctx->buf_cap);
-	free(ctx->files);
+	clet_files_free(ctx->files, ctx->nslots, ctx->buf_cap);
 	free(ctx->busy);
 	free(ctx);
 }
@@ -60,24 +56,17 @@ static void clets_kernel_teardown(void *data)
 static void *clets_kernel_setup(const struct backend_params *params)
 {
 	struct clets_kernel_ctx *ctx = calloc(1, sizeof(*ctx));
-	unsigned int i;
 
 	if (!ctx)
 		return NULL;
 	ctx->nslots = params->concurrency ? params->concurrency : 1;
 	ctx->buf_cap = params->file_buf_cap;
-	ctx->files = calloc(ctx->nslots, sizeof(*ctx->files));
+	ctx->files = clet_files_alloc(ctx->nslots, ctx->buf_cap,
+				      params->buf_size);
 	ctx->busy = calloc(ctx->nslots, 1);
 	ctx->ck = clet_kernel_create(ctx->nslots, 0);
 	if (!ctx->files || !ctx->busy || !ctx->ck)
 		goto fail;
-	for (i = 0; i < ctx->nslots; i++) {
-		ctx->files[i].buf = file_buf_alloc(ctx->buf_cap);
-		if (!ctx->files[i].buf)
-			goto fail;
-		ctx->files[i].buf_cap = ctx->buf_cap;
-		ctx->files[i].read_size = params->buf_size;
-	}
 	return ctx;
 fail:
 	clets_kernel_teardown(ctx);

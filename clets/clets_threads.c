@@ -50,23 +50,17 @@ static int clets_threads_available(char *why, size_t why_len)
 static void clets_threads_teardown(void *data)
 {
 	struct clets_threads_ctx *ctx = data;
-	unsigned int i;
 
 	if (!ctx)
 		return;
 	clet_pool_destroy(ctx->pool);
-	if (ctx->files) {
-		for (i = 0; i < ctx->nslots; i++)
-			file_buf_free(ctx->files[i].buf, ctx->buf_cap);
-	}
-	free(ctx->files);
+	clet_files_free(ctx->files, ctx->nslots, ctx->buf_cap);
 	free(ctx);
 }
 
 static void *clets_threads_setup(const struct backend_params *params)
 {
 	struct clets_threads_ctx *ctx;
-	unsigned int i;
 	int err;
 
 	if (!params->concurrency || !params->buf_size ||
@@ -80,16 +74,10 @@ static void *clets_threads_setup(const struct backend_params *params)
 	ctx->nslots = params->concurrency;
 	ctx->buf_cap = params->file_buf_cap;
 	ctx->read_size = params->buf_size;
-	ctx->files = calloc(ctx->nslots, sizeof(*ctx->files));
+	ctx->files = clet_files_alloc(ctx->nslots, ctx->buf_cap,
+				      ctx->read_size);
 	if (!ctx->files)
 		goto fail;
-	for (i = 0; i < ctx->nslots; i++) {
-		ctx->files[i].buf = file_buf_alloc(ctx->buf_cap);
-		if (!ctx->files[i].buf)
-			goto fail;
-		ctx->files[i].buf_cap = ctx->buf_cap;
-		ctx->files[i].read_size = ctx->read_size;
-	}
 	/* One worker per slot: concurrency clets can block at once. */
 	ctx->pool = clet_pool_create(ctx->nslots);
 	if (!ctx->pool)

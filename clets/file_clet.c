@@ -10,10 +10,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 
 #include "atoms/raw_syscall.h"
 #include "clets/file_clet.h"
+#include "harness/file_buf.h"
 
 /* loc-begin: clet */
 long file_clet(unsigned long arg)
@@ -44,3 +46,33 @@ long file_clet(unsigned long arg)
 	return f->status = (int)(n < 0 ? n : 0);
 }
 /* loc-end */
+
+struct clet_file *clet_files_alloc(unsigned int n, size_t cap,
+				   size_t read_size)
+{
+	struct clet_file *files = calloc(n, sizeof(*files));
+	unsigned int i;
+
+	if (!files)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		files[i].buf = file_buf_alloc(cap);
+		if (!files[i].buf) {
+			clet_files_free(files, n, cap);
+			errno = ENOMEM;
+			return NULL;
+		}
+		files[i].buf_cap = cap;
+		files[i].read_size = read_size;
+	}
+	return files;
+}
+
+void clet_files_free(struct clet_file *files, unsigned int n, size_t cap)
+{
+	unsigned int i;
+
+	for (i = 0; files && i < n; i++)
+		file_buf_free(files[i].buf, cap);
+	free(files);
+}

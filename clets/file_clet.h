@@ -27,4 +27,12 @@ struct clet_file {
 /* arg is a struct clet_file *; returns 0 or -errno (also in ->status). */
 long file_clet(unsigned long arg);
 
+/*
+ * n file slots for a clet backend, each with its own guarded buffer of
+ * cap bytes read read_size at a time; NULL (errno set) on failure.
+ */
+struct clet_file *clet_files_alloc(unsigned int n, size_t cap,
+				   size_t read_size);
+void clet_files_free(struct clet_file *files, unsigned int n, size_t cap);
+
 #endif
