@@ -63,7 +63,8 @@ static void kmsg_mark(const char *text)
 	 * One plain write() per record: dprintf() probes the offset with
 	 * lseek(SEEK_CUR), which /dev/kmsg refuses, and then writes nothing.
 	 */
-	len = snprintf(line, sizeof(line), "%s\n", text);
+	/* Debug level: in the log, not on the console between our lines. */
+	len = snprintf(line, sizeof(line), "<7>%s\n", text);
 	if (fd >= 0) {
 		if (write(fd, line, len) != len)
 			printf("guest-init: cannot write to /dev/kmsg\n");
