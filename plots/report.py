@@ -500,6 +500,10 @@ def lkml_table(run, cs, model):
                      (cold_k.median_ns - kern.median_ns) /
                      cold_k.per_file("cachemisses_per_file"),
                      "atoms-kernel cold - hot / cachemisses per file"))
+    elif kern:
+        rows.append(("one cachemiss thread wake-up (atoms-kernel)", None,
+                     "needs a cold-cache atoms-kernel run (-c hot,cold) "
+                     "that went async"))
     else:
         rows.append(("one cachemiss thread wake-up (atoms-kernel)",)
                     + need("atoms-kernel"))
@@ -514,9 +518,17 @@ def lkml_table(run, cs, model):
         c0, a, u = run.null_syscall_ns, costs["atom_kernel"], \
             costs["upcall_kernel"]
         v = (c0 - u) / (a - c0) if a != c0 else None
-        rows.append(("break-even chain length, clets-kernel vs atoms-kernel",
-                     v, "L where 1 crossing + L atoms = 1 upcall + L "
-                     "crossings"))
+        if v is not None and v > 0:
+            rows.append(("break-even chain length, clets-kernel vs "
+                         "atoms-kernel", v, "L where 1 crossing + L atoms = "
+                         "1 upcall + L crossings"))
+        else:
+            # No positive L: one side is cheaper at every chain length.
+            rows.append(("break-even chain length, clets-kernel vs "
+                         "atoms-kernel", None, "none: %s is cheaper at every "
+                         "chain length (1 crossing + L atoms vs 1 upcall + L "
+                         "crossings)" % ("clets-kernel" if a > c0 else
+                                         "atoms-kernel")))
     else:
         rows.append(("break-even chain length, clets-kernel vs atoms-kernel",)
                     + need("atoms-kernel", "clets-kernel"))
