@@ -517,18 +517,21 @@ def lkml_table(run, cs, model):
             and run.null_syscall_ns:
         c0, a, u = run.null_syscall_ns, costs["atom_kernel"], \
             costs["upcall_kernel"]
-        v = (c0 - u) / (a - c0) if a != c0 else None
+        # atoms - clets at chain length L: (c0 - u) + L (a - c0).
+        v = (u - c0) / (a - c0) if a != c0 else None
+        below = "atoms-kernel" if a > c0 else "clets-kernel"
+        above = "clets-kernel" if a > c0 else "atoms-kernel"
         if v is not None and v > 0:
             rows.append(("break-even chain length, clets-kernel vs "
                          "atoms-kernel", v, "L where 1 crossing + L atoms = "
-                         "1 upcall + L crossings"))
+                         "1 upcall + L crossings: %s is cheaper below, %s "
+                         "above" % (below, above)))
         else:
             # No positive L: one side is cheaper at every chain length.
             rows.append(("break-even chain length, clets-kernel vs "
                          "atoms-kernel", None, "none: %s is cheaper at every "
                          "chain length (1 crossing + L atoms vs 1 upcall + L "
-                         "crossings)" % ("clets-kernel" if a > c0 else
-                                         "atoms-kernel")))
+                         "crossings)" % above))
     else:
         rows.append(("break-even chain length, clets-kernel vs atoms-kernel",)
                     + need("atoms-kernel", "clets-kernel"))
