@@ -175,77 +175,96 @@ static void test_flags(void)
 	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), ptr2l(&atom));
 }
 
+/* NREADERS chains, each one read() of an empty pipe of its own. */
+enum { NREADERS = 4 };
+
+struct readers {
+	struct syslet_uatom atom[NREADERS];
+	char buf[NREADERS][8];
+	int64_t r[NREADERS];
+	uint64_t fd_v[NREADERS], buf_v[NREADERS], len;
+	int p[NREADERS][2];
+};
+
+/* Every read blocks, so each chain must go async; reader i has cookie i. */
+static void readers_start(struct readers *rd, struct test_ring *ring)
+{
+	int i;
+
+	rd->len = sizeof(rd->buf[0]);
+	for (i = 0; i < NREADERS; i++) {
+		CHECK_EQ(pipe(rd->p[i]), 0);
+		rd->fd_v[i] = rd->p[i][0];
+		rd->buf_v[i] = (uintptr_t)rd->buf[i];
+		init_atom(&rd->atom[i], 0, __NR_read, &rd->r[i], NULL,
+			  &rd->fd_v[i], &rd->buf_v[i], &rd->len, NULL);
+		rd->atom[i].private = i;
+		CHECK_EQ(sys_async_exec(&rd->atom[i], &ring->ahu), 0);
+	}
+}
+
+/* Wakes every reader with @len bytes of @s. */
+static void readers_feed(struct readers *rd, const char *s, long len)
+{
+	int i;
+
+	for (i = 0; i < NREADERS; i++)
+		CHECK_EQ(write(rd->p[i][1], s, len), len);
+}
+
+static void readers_close(struct readers *rd)
+{
+	int i;
+
+	for (i = 0; i < NREADERS; i++) {
+		close(rd->p[i][0]);
+		close(rd->p[i][1]);
+	}
+}
+
 static void test_many(void)
 {
-	enum { N = 4 };
 	static struct test_ring ring;
-	static struct syslet_uatom atom[N];
-	static char buf[N][8];
-	static int64_t r[N];
-	static uint64_t fd_v[N], buf_v[N], len = 8;
+	static struct readers rd;
 	struct syslet_completion c;
 	struct syslet_info b, a;
-	int p[N][2], i, seen = 0;
+	int i, seen = 0;
 
 	ring_init(&ring, 4);
 	b = get_info();
-	for (i = 0; i < N; i++) {
-		CHECK_EQ(pipe(p[i]), 0);
-		fd_v[i] = p[i][0];
-		buf_v[i] = (uintptr_t)buf[i];
-		init_atom(&atom[i], 0, __NR_read, &r[i], NULL, &fd_v[i],
-			  &buf_v[i], &len, NULL);
-		atom[i].private = i;
-		CHECK_EQ(sys_async_exec(&atom[i], &ring.ahu), 0);
-	}
-	for (i = 0; i < N; i++)
-		CHECK_EQ(write(p[i][1], "xy", 2), 2);
-	for (i = 0; i < N; i++) {
+	readers_start(&rd, &ring);
+	readers_feed(&rd, "xy", 2);
+	for (i = 0; i < NREADERS; i++) {
 		if (!wait_one(&ring, &c)) {
 			CHECK(0, "completion %d missing", i);
 			break;
 		}
-		CHECK(c.cookie < N, "cookie %llu", (unsigned long long)c.cookie);
+		CHECK(c.cookie < NREADERS, "cookie %llu",
+		      (unsigned long long)c.cookie);
 		seen |= 1 << c.cookie;
 		CHECK_EQ(c.result, 2);
 	}
-	CHECK_EQ(seen, (1 << N) - 1);
+	CHECK_EQ(seen, (1 << NREADERS) - 1);
 	a = get_info();
-	CHECK_EQ(a.cachemisses - b.cachemisses, N);
-	CHECK_EQ(a.completions - b.completions, N);
-	for (i = 0; i < N; i++) {
-		close(p[i][0]);
-		close(p[i][1]);
-	}
+	CHECK_EQ(a.cachemisses - b.cachemisses, NREADERS);
+	CHECK_EQ(a.completions - b.completions, NREADERS);
+	readers_close(&rd);
 }
 
 /* A ring of 2 and 4 completions: runners 3 and 4 wait for room. */
 static void test_full_ring(void)
 {
-	enum { N = 4 };
 	static struct test_ring ring;
-	static struct syslet_uatom atom[N];
-	static char buf[N][8];
-	static int64_t r[N];
-	static uint64_t fd_v[N], buf_v[N], len = 8;
+	static struct readers rd;
 	struct syslet_completion c;
-	int p[N][2], i, got = 0, seen = 0;
+	int got = 0, seen = 0;
 
 	ring_init(&ring, 2);
-	for (i = 0; i < N; i++) {
-		CHECK_EQ(pipe(p[i]), 0);
-		fd_v[i] = p[i][0];
-		buf_v[i] = (uintptr_t)buf[i];
-		init_atom(&atom[i], 0, __NR_read, &r[i], NULL, &fd_v[i],
-			  &buf_v[i], &len, NULL);
-		atom[i].private = i;
-		CHECK_EQ(sys_async_exec(&atom[i], &ring.ahu), 0);
-	}
-	for (i = 0; i < N; i++)
-		CHECK_EQ(write(p[i][1], "q", 1), 1);
+	readers_start(&rd, &ring);
+	readers_feed(&rd, "q", 1);
 	usleep(50000);
 	CHECK_EQ(ring_ready(&ring), 2);	/* full: the others wait */
-	while (got < N) {
+	while (got < NREADERS) {
 		long n = sys_async_wait(1, &ring.ahu);
 
 		if (n < 1) {
@@ -258,11 +277,8 @@ static void test_full_ring(void)
 			got++;
 		}
 	}
-	CHECK_EQ(seen, (1 << N) - 1);
-	for (i = 0; i < N; i++) {
-		close(p[i][0]);
-		close(p[i][1]);
-	}
+	CHECK_EQ(seen, (1 << NREADERS) - 1);
+	readers_close(&rd);
 }
 
 static void test_bad_rings(void)

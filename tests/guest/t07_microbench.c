@@ -10,37 +10,11 @@
  *   - a forced cachemiss round trip: SYSLET_ASYNC getppid + async_wait.
  */
 #include "syslet_test.h"
-#include <time.h>
+#include "microbench.h"
 
 #include "atoms/raw_syscall.h"
 
 #define CHAIN	64
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-/* Best of 5 runs of n iterations, in ns per iteration. */
-#define BENCH(label, n, body) do {					\
-	double best = 1e30;						\
-	int rep;							\
-	for (rep = 0; rep < 5; rep++) {					\
-		double t0 = now_ns();					\
-		long it;						\
-		for (it = 0; it < (n); it++) {				\
-			body;						\
-		}							\
-		t0 = (now_ns() - t0) / (n);				\
-		if (t0 < best)						\
-			best = t0;					\
-	}								\
-	printf("microbench: %-44s %9.1f ns\n", label, best);		\
-	results[nres++] = best;						\
-} while (0)
 
 int main(void)
 {

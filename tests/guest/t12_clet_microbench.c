@@ -1,48 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * Not a correctness test: the cost of an
- * empty clet round trip (clet_exec upcall + async_return back to the
- * caller, the synchronous fast path) in ns and in null system calls
- * (raw getppid), best of 5 like t07; a clet doing one getppid; and a
- * cachemiss round trip (the clet blocks reading an empty pipe, the caller
- * writes it and reaps the completion). Passes unless a
- * call fails.
+ * Not a correctness test: the cost of an empty clet round trip (clet_exec
+ * upcall + async_return back to the caller, the synchronous fast path) in
+ * ns and in null system calls (raw getppid), timed as t07 (microbench.h);
+ * a clet doing one getppid; and a cachemiss round trip (the clet blocks
+ * reading an empty pipe, the caller writes it and reaps the completion).
+ * Passes unless a call fails.
  *
  * EXTRA_SRCS: clets/clet_sys.c
  */
 #include "syslet_test.h"
-#include <time.h>
+#include "microbench.h"
 
 #include "atoms/raw_syscall.h"
 #include "clets/clet_sys.h"
 
 static char stack[65536] __attribute__((aligned(16)));
 static int pfd[2];
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-#define BENCH(label, n, body) do {					\
-	double best = 1e30;						\
-	int rep;							\
-	for (rep = 0; rep < 5; rep++) {					\
-		double t0 = now_ns();					\
-		long it;						\
-		for (it = 0; it < (n); it++) {				\
-			body;						\
-		}							\
-		t0 = (now_ns() - t0) / (n);				\
-		if (t0 < best)						\
-			best = t0;					\
-	}								\
-	printf("microbench: %-44s %9.1f ns\n", label, best);		\
-	results[nres++] = best;						\
-} while (0)
 
 static long empty_clet(unsigned long arg)
 {
