@@ -31,7 +31,7 @@ import sys
 
 # Legend order and colours are shared with the matplotlib report, so that
 # a backend looks the same everywhere; unknown backends follow, sorted.
-from results_data import BACKEND_COLOR, BACKEND_ORDER
+from results_data import BACKEND_COLOR, backend_key, cache_key
 
 REQUIRED = ["target", "accel", "backend", "cache", "files", "file_size",
             "buf_size", "concurrency", "median_ns"]
@@ -41,7 +41,6 @@ SPARE_COLORS = ["#56B4E9", "#999999", "#882255", "#44AA99", "#117733"]
 CONC_STYLE = {1: (2, 6), 16: (1, 7), 64: (4, 9)}
 CONC_SPARE = [(3, 13), (5, 11), (6, 15)]
 
-CACHE_ORDER = ["hot", "dentry", "cold"]
 CACHE_TITLE = {
     "hot": "hot cache",
     "dentry": "dentry-warm, data cold",
@@ -87,18 +86,6 @@ def human_bytes(n):
         if n >= div and n % div == 0:
             return "%d %s" % (n // div, unit)
     return "%d B" % n
-
-
-def backend_key(b):
-    if b in BACKEND_ORDER:
-        return (0, BACKEND_ORDER.index(b), b)
-    return (1, 0, b)
-
-
-def cache_key(c):
-    if c in CACHE_ORDER:
-        return (0, CACHE_ORDER.index(c), c)
-    return (1, 0, c)
 
 
 def target_title(target, accel):
