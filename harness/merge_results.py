@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: MIT
 """Merge a guest run into a host results directory.
 
-    harness/merge_results.py HOST_DIR GUEST_DIR
+    harness/merge_results.py HOST_DIR GUEST_DIR [QEMU_VERSION]
 
 The guest directory is copied whole to HOST_DIR/<target>-<accel>/ (for
 example guest-tcg/), its summary.csv and results.csv rows are appended to
 the host's (both carry target and accel columns, so the charts draw every
 target from one file), and the host's results.json lists it under
-"merged_runs". Every file is replaced atomically; exit 2 on bad input.
+"merged_runs". The guest cannot see which QEMU ran it: the host passes
+QEMU_VERSION, recorded as "qemu_version" in the guest's results.json, so
+that harness/compare.py re-bases instead of failing when QEMU changes.
+Every file is replaced atomically; exit 2 on bad input.
 """
 import csv
 import json
@@ -53,10 +56,14 @@ def append_csv(host_csv, guest_csv):
 
 
 def main():
-    if len(sys.argv) != 3:
-        die("usage: merge_results.py HOST_DIR GUEST_DIR")
+    if len(sys.argv) not in (3, 4):
+        die("usage: merge_results.py HOST_DIR GUEST_DIR [QEMU_VERSION]")
     host_dir, guest_dir = sys.argv[1], sys.argv[2]
     host, guest = load_json(host_dir), load_json(guest_dir)
+    if len(sys.argv) == 4:
+        guest["qemu_version"] = sys.argv[3]
+        write_atomic(os.path.join(guest_dir, "results.json"),
+                     json.dumps(guest, indent=1) + "\n")
     if host.get("schema") != guest.get("schema"):
         die("schemas differ: %s vs %s" % (host.get("schema"),
                                           guest.get("schema")))
@@ -71,6 +78,7 @@ def main():
     merged.append({"dir": name, "target": guest["target"],
                    "accel": guest["accel"], "complete": guest["complete"],
                    "kernel_release": guest.get("kernel_release"),
+                   "qemu_version": guest.get("qemu_version"),
                    "started": guest.get("started")})
     host["merged_runs"] = merged
     write_atomic(os.path.join(host_dir, "results.json"),

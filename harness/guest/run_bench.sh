@@ -57,4 +57,5 @@ grep -q '^bench-init: sysletbench exit 0' "$work/console.log" || {
 debugfs -R "rdump /results $work" "$work/disk.img" >/dev/null 2>&1
 guest_dir=$(ls -d "$work"/results/*/ | head -n 1)
 [ -n "$guest_dir" ] || { echo "run_bench.sh: no results on the guest disk" >&2; exit 1; }
-"$top/harness/merge_results.py" "$host_dir" "$guest_dir"
+"$top/harness/merge_results.py" "$host_dir" "$guest_dir" \
+	"$(qemu-system-x86_64 --version | head -n 1)"
