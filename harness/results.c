@@ -146,6 +146,16 @@ static void json_num(FILE *f, const char *key, double v)
 		fprintf(f, "\"%s\": %.6g", key, v);
 }
 
+/* "median", "ci_lo", "ci_hi": how every measured figure is reported. */
+static void json_median_ci(FILE *f, const struct sample_stats *st)
+{
+	json_num(f, "median", st->median);
+	fputs(", ", f);
+	json_num(f, "ci_lo", st->ci_lo);
+	fputs(", ", f);
+	json_num(f, "ci_hi", st->ci_hi);
+}
+
 static void json_str(FILE *f, const char *key, const char *v)
 {
 	fprintf(f, "\"%s\": \"", key);
@@ -381,11 +391,7 @@ static void json_null_atoms(FILE *f, const struct run_state *run)
 		if (!st->per_atom.n)
 			continue;
 		fprintf(f, "%s\"%s\": {", sep, run->opt.backends[i]->name);
-		json_num(f, "median", st->per_atom.median);
-		fputs(", ", f);
-		json_num(f, "ci_lo", st->per_atom.ci_lo);
-		fputs(", ", f);
-		json_num(f, "ci_hi", st->per_atom.ci_hi);
+		json_median_ci(f, &st->per_atom);
 		fputs(", ", f);
 		json_num(f, "overhead_ns", st->overhead.median);
 		fputs(", ", f);
@@ -435,11 +441,7 @@ static void json_meta(FILE *f, const struct run_state *run)
 	fputs(",\n", f);
 	json_options(f, &run->opt);
 	fputs("  \"null_syscall_ns\": {", f);
-	json_num(f, "median", run->null_syscall_ns.median);
-	fputs(", ", f);
-	json_num(f, "ci_lo", run->null_syscall_ns.ci_lo);
-	fputs(", ", f);
-	json_num(f, "ci_hi", run->null_syscall_ns.ci_hi);
+	json_median_ci(f, &run->null_syscall_ns);
 	fprintf(f, ", \"samples\": %zu},\n  \"null_atom_ns\": {",
 		run->null_syscall_ns.n);
 	json_null_atoms(f, run);
@@ -540,11 +542,7 @@ static void json_config(FILE *f, const struct config_result *cfg)
 		(unsigned long long)cfg->checksum_errors);
 	json_str(f, "error", cfg->error);
 	fprintf(f, ",\n     \"ns_per_file\": {\"n\": %zu, ", st->n);
-	json_num(f, "median", st->median);
-	fputs(", ", f);
-	json_num(f, "ci_lo", st->ci_lo);
-	fputs(", ", f);
-	json_num(f, "ci_hi", st->ci_hi);
+	json_median_ci(f, st);
 	fputs(", ", f);
 	json_num(f, "ci_level", st->ci_level);
 	fputs(", ", f);
