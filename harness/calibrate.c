@@ -42,47 +42,66 @@ static double time_null_syscalls(unsigned long calls)
 	return (double)(now_ns() - t0) / (double)calls;
 }
 
+/* ns per run of chain, iters runs. */
+static double time_chains(atom_chain_runner runner,
+			  const struct syslet_uatom *chain, unsigned long iters)
+{
+	uint64_t t0 = now_ns();
+	unsigned long i;
+
+	for (i = 0; i < iters; i++)
+		runner(chain);
+	return (double)(now_ns() - t0) / (double)iters;
+}
+
 int null_atom_measure(atom_chain_runner runner, unsigned int reps,
 		      unsigned long iters, struct null_atom_stats *out)
 {
-	struct syslet_uatom chain[NULL_CHAIN_ATOMS];
+	struct syslet_uatom chain[NULL_CHAIN_ATOMS], one;
 	double *atom_ns = xcalloc(reps, sizeof(*atom_ns));
 	double *diff_ns = xcalloc(reps, sizeof(*diff_ns));
-	double syscall_ns;
+	double *marginal_ns = xcalloc(reps, sizeof(*marginal_ns));
+	double *fixed_ns = xcalloc(reps, sizeof(*fixed_ns));
+	double long_ns, one_ns;
 	int64_t ret;
-	unsigned long i;
 	unsigned int r;
-	uint64_t t0;
 	long done;
-	int a;
+	int a, err = 0;
 
 	for (a = 0; a < NULL_CHAIN_ATOMS; a++)
 		init_atom(&chain[a], __NR_getppid, NULL, NULL, NULL, NULL, NULL,
-			  NULL, &ret, SYSLET_SYNC,
+			  NULL, &ret, 0,
 			  a + 1 < NULL_CHAIN_ATOMS ? &chain[a + 1] : NULL, 0);
+	init_atom(&one, __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL, &ret,
+		  0, NULL, 0);
 	done = runner(chain);
-	if (done != (long)(uintptr_t)&chain[NULL_CHAIN_ATOMS - 1]) {
-		free(atom_ns);
-		free(diff_ns);
-		return done < 0 ? (int)done : -EINVAL;
-	}
+	if (done != (long)(uintptr_t)&chain[NULL_CHAIN_ATOMS - 1])
+		err = done < 0 ? (int)done : -EINVAL;
+	else if (runner(&one) != (long)(uintptr_t)&one)
+		err = -EINVAL;
 	/*
 	 * Alternate batches of chains and of as many plain syscalls, and
 	 * keep the paired differences: drift on a shared machine then hits
 	 * both sides of each difference alike.
 	 */
-	for (r = 0; r < reps; r++) {
-		t0 = now_ns();
-		for (i = 0; i < iters; i++)
-			runner(chain);
-		atom_ns[r] = (double)(now_ns() - t0) /
-			     ((double)iters * NULL_CHAIN_ATOMS);
-		syscall_ns = time_null_syscalls(iters * NULL_CHAIN_ATOMS);
-		diff_ns[r] = atom_ns[r] - syscall_ns;
+	for (r = 0; !err && r < reps; r++) {
+		long_ns = time_chains(runner, chain, iters);
+		one_ns = time_chains(runner, &one, iters * NULL_CHAIN_ATOMS / 8);
+		atom_ns[r] = long_ns / NULL_CHAIN_ATOMS;
+		diff_ns[r] = atom_ns[r] -
+			     time_null_syscalls(iters * NULL_CHAIN_ATOMS);
+		marginal_ns[r] = (long_ns - one_ns) / (NULL_CHAIN_ATOMS - 1);
+		fixed_ns[r] = one_ns - marginal_ns[r];
 	}
-	stats_compute(atom_ns, reps, &out->per_atom);
-	stats_compute(diff_ns, reps, &out->overhead);
+	if (!err) {
+		stats_compute(atom_ns, reps, &out->per_atom);
+		stats_compute(diff_ns, reps, &out->overhead);
+		stats_compute(marginal_ns, reps, &out->marginal);
+		stats_compute(fixed_ns, reps, &out->chain_fixed);
+	}
 	free(atom_ns);
 	free(diff_ns);
-	return 0;
+	free(marginal_ns);
+	free(fixed_ns);
+	return err;
 }

@@ -21,12 +21,17 @@ void null_syscall_measure(unsigned int reps, unsigned long iters,
 /*
  * ns per atom of a chain of NULL_CHAIN_ATOMS getppid atoms, run reps x
  * iters times by runner, and the same minus a getppid timed right after
- * each batch: the price of interpreting one atom. Returns -errno if the
- * runner refuses the chain.
+ * each batch: the price of interpreting one atom. One-atom chains timed
+ * in the same batches split a chain's cost into a fixed part and a part
+ * per atom, which is what the harness's hot-file model needs (the chains
+ * are built as the backends build theirs: without SYSLET_SYNC). Returns
+ * -errno if the runner refuses the chain.
  */
 struct null_atom_stats {
 	struct sample_stats per_atom; /* ns per null atom */
 	struct sample_stats overhead; /* minus a paired null syscall */
+	struct sample_stats marginal; /* ns per atom after the first */
+	struct sample_stats chain_fixed; /* a chain's ns beyond its atoms */
 };
 
 int null_atom_measure(atom_chain_runner runner, unsigned int reps,

@@ -60,11 +60,13 @@ static int calibrate(void)
 			continue;
 		printf("%s: %.1f ns per getppid atom (chains of %d), "
 		       "%.1f ns [95%% CI %.1f-%.1f] = %.2f null syscalls over "
-		       "the raw syscall\n",
+		       "the raw syscall; a chain: %.1f ns fixed + %.1f ns per "
+		       "atom\n",
 		       backends[i]->name, atom.per_atom.median,
 		       NULL_CHAIN_ATOMS, atom.overhead.median,
 		       atom.overhead.ci_lo, atom.overhead.ci_hi,
-		       atom.overhead.median / st.median);
+		       atom.overhead.median / st.median,
+		       atom.chain_fixed.median, atom.marginal.median);
 	}
 	return 0;
 }

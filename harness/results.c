@@ -304,12 +304,16 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 				"Null atom (getppid, chains of %d) on %s: %.1f "
 				"ns, "
 				"of which %.1f ns (%.2f null syscalls) is "
-				"interpretation.\n\n",
+				"interpretation; a chain costs %.1f ns fixed "
+				"(its one crossing included) + %.1f ns per "
+				"atom.\n\n",
 				NULL_CHAIN_ATOMS, run->opt.backends[i]->name,
 				run->null_atom[i].per_atom.median,
 				run->null_atom[i].overhead.median,
 				run->null_atom[i].overhead.median /
-					run->null_syscall_ns.median);
+					run->null_syscall_ns.median,
+				run->null_atom[i].chain_fixed.median,
+				run->null_atom[i].marginal.median);
 	fprintf(f,
 		"Programmer's cost of the workload: %d lines as an atom chain "
 		"(%s), %d as a clet (%s).\n\n",
@@ -401,6 +405,10 @@ static void json_null_atoms(FILE *f, const struct run_state *run)
 		fputs(", ", f);
 		json_num(f, "overhead_null_syscalls",
 			 st->overhead.median / run->null_syscall_ns.median);
+		fputs(", ", f);
+		json_num(f, "marginal_ns", st->marginal.median);
+		fputs(", ", f);
+		json_num(f, "chain_fixed_ns", st->chain_fixed.median);
 		fprintf(f, ", \"chain_atoms\": %d}", NULL_CHAIN_ATOMS);
 		sep = ", ";
 	}

@@ -393,6 +393,35 @@ def chart_trend(ch, runs):
     ch.add(fig, "trend", "Trend", "median per configuration over time")
 
 
+def hot_gap_model(run, sync, kern):
+    """The issue's check of the atom argument: does "crossings saved minus
+    atoms x interpretation" explain atoms-kernel's hot gap to baseline_sync?
+    Priced from this run's own microbenchmarks: baseline_sync pays a null
+    syscall per system call; a chain pays its fixed cost (one crossing
+    included) plus the marginal cost of a getppid atom per atom.  Both sides
+    then do the same system call bodies, so only the difference counts."""
+    name = "hot gap model: atoms-kernel - baseline_sync, predicted"
+    micro = (run.null_atom_ns or {}).get("atoms-kernel") or {}
+    fixed = rd.finite(micro.get("chain_fixed_ns"))
+    marginal = rd.finite(micro.get("marginal_ns"))
+    c0 = run.null_syscall_ns
+    atoms = kern.per_file("atoms_per_file")
+    chains = kern.per_file("syscalls_per_file")
+    calls = sync.per_file("syscalls_per_file")
+    if None in (fixed, marginal, c0, atoms, chains, calls):
+        return (name, None, "needs the null-atom chain costs of atoms-kernel"
+                " and syscall/atom counts (a run of this version)")
+    predicted = chains * fixed + atoms * marginal - calls * c0
+    measured = kern.median_ns - sync.median_ns
+    off = (measured - predicted) / abs(measured) if measured else None
+    return (name, predicted,
+            "%.3g chains x %.0f ns fixed + %.3g atoms x %.0f ns - %.3g "
+            "syscalls x %.0f ns; measured %+.0f ns, the model %s"
+            % (chains, fixed, atoms, marginal, calls, c0, measured,
+               "misses by %.0f%% of the gap" % (100 * abs(off))
+               if off is not None else "cannot be compared (no gap)"))
+
+
 def lkml_table(run, cs, model):
     """Rows (quantity, value, how) for the argument: crossing vs atom vs
     upcall vs cache miss, from the run; a row that needs a backend the run
@@ -453,6 +482,7 @@ def lkml_table(run, cs, model):
                      "null syscall) / atoms per file, hot"))
         rows.append(("kernel crossings saved per file by the chain", saved,
                      "baseline_sync - atoms-kernel syscalls per file"))
+        rows.append(hot_gap_model(run, sync, kern))
     else:
         rows.append(("interpreting one atom, in the kernel",)
                     + need("atoms-kernel"))
