@@ -86,7 +86,8 @@ int null_atom_measure(atom_chain_runner runner, unsigned int reps,
 	 */
 	for (r = 0; !err && r < reps; r++) {
 		long_ns = time_chains(runner, chain, iters);
-		one_ns = time_chains(runner, &one, iters * NULL_CHAIN_ATOMS / 8);
+		one_ns =
+			time_chains(runner, &one, iters * NULL_CHAIN_ATOMS / 8);
 		atom_ns[r] = long_ns / NULL_CHAIN_ATOMS;
 		diff_ns[r] = atom_ns[r] -
 			     time_null_syscalls(iters * NULL_CHAIN_ATOMS);
