@@ -158,5 +158,7 @@ log "built in $(( $(date +%s) - start )) s"
 mkdir -p "$image_dir"
 cp "$obj/arch/x86/boot/bzImage" "$image_dir/bzImage.tmp"
 cp "$obj/.config" "$image_dir/config"
+# Symbols for kernel/profile/insn-profile.sh and for debugging a guest.
+cp "$obj/vmlinux" "$obj/System.map" "$image_dir/"
 mv "$image_dir/bzImage.tmp" "$image_dir/bzImage"
 echo "$image_dir/bzImage"

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Where do the instructions of a hot file go? Boots the guest kernel under
+# QEMU (TCG, one vCPU, gdbstub), runs profile_file.c as /init and
+# single-steps it with gdb (insn_profile.py): one hot 4 KiB file read by
+# openat/read/read/close, then by atoms-kernel's chain. Prints instructions
+# per kernel function for both and their difference: the decomposition that
+# kernel/README.md's measurements quote. Takes about 15 s.
+#
+#   kernel/profile/insn-profile.sh [--out FILE]
+#
+# Needs gdb, and vmlinux + System.map beside the cached bzImage (kernel/
+# build.sh keeps them; an image cached by an older build.sh: rebuild it
+# with FORCE=1 kernel/build.sh).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=""
+die() { echo "insn-profile: error: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) out=$2; shift 2 ;;
+	*) echo "usage: insn-profile.sh [--out FILE]" >&2; exit 2 ;;
+	esac
+done
+for t in gdb qemu-system-x86_64 cpio gzip gcc; do
+	command -v "$t" >/dev/null || die "$t is not installed"
+done
+
+kernel=$("$top/kernel/build.sh" | tail -n 1) || die "kernel build failed"
+image_dir=$(dirname "$kernel")
+for f in vmlinux System.map; do
+	[ -r "$image_dir/$f" ] ||
+		die "$image_dir/$f is missing: rebuild with FORCE=1 kernel/build.sh"
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/insn-profile.XXXXXX")
+trap 'kill "${qemu_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+mkdir -p "$work/root"
+gcc -static -O2 -Wall -Wextra -I"$top" -I"$top/atoms" -o "$work/root/init" \
+	"$here/profile_file.c" "$top/atoms/atom_chain.c"
+(cd "$work/root" && find . -print0 | cpio --null -o -H newc --quiet |
+	gzip -1) >"$work/initrd.gz"
+
+# A free TCP port for the gdbstub.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+timeout 300 qemu-system-x86_64 -m 512M -kernel "$kernel" \
+	-initrd "$work/initrd.gz" -accel tcg -smp 1 -nographic -no-reboot \
+	-monitor none -display none -serial "file:$work/console.log" \
+	-append "console=ttyS0 panic=-1 quiet" \
+	-gdb "tcp:127.0.0.1:$port" -S </dev/null >/dev/null 2>&1 &
+qemu_pid=$!
+sleep 1
+PROFILE_SYSTEM_MAP=$image_dir/System.map PROFILE_OUT=$work/report.txt \
+	PROFILE_GDB=127.0.0.1:$port timeout 240 \
+	gdb -q -batch -x "$here/insn_profile.py" "$image_dir/vmlinux" \
+	>"$work/gdb.log" 2>&1 || true
+[ -s "$work/report.txt" ] || {
+	tail -n 20 "$work/gdb.log" >&2
+	die "no profile (gdb log above)"
+}
+echo "insn-profile: $(basename "$image_dir"), hot 4 KiB file, instructions per kernel function"
+cat "$work/report.txt"
+[ -z "$out" ] || cp "$work/report.txt" "$out"

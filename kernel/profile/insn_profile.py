@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: MIT
+"""gdb script for kernel/profile/insn-profile.sh: attach to QEMU's gdbstub,
+stop at the guest's first getppid marker, then single-step the guest and
+count executed instructions per kernel function (System.map) up to each
+next marker.  Prints segment 0 (the synchronous system calls), segment 1
+(the atom chain) and their difference per function.  QEMU single-steps
+with interrupts and timers masked, so the counts are those of the code
+itself; a rep-prefixed instruction counts once per iteration, as under
+-icount.
+
+Environment: PROFILE_SYSTEM_MAP (required), PROFILE_OUT (report path)."""
+import bisect
+import collections
+import os
+
+import gdb
+
+USER_TOP = 0x800000000000
+SEGMENTS = 2
+
+
+def load_symbols(path):
+    syms = []
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] in "tTwW":
+                syms.append((int(parts[0], 16), parts[2]))
+    syms.sort()
+    return [a for a, _ in syms], [n for _, n in syms]
+
+
+def main():
+    addrs, names = load_symbols(os.environ["PROFILE_SYSTEM_MAP"])
+
+    def where(pc):
+        if pc < USER_TOP:
+            return "(user space)"
+        i = bisect.bisect_right(addrs, pc) - 1
+        return names[i] if i >= 0 else "?"
+
+    gdb.execute("set pagination off")
+    gdb.execute("target remote " + os.environ.get("PROFILE_GDB", ":1234"))
+    gdb.execute("hbreak __x64_sys_getppid")
+    gdb.execute("continue")
+    gdb.execute("delete")
+    marker = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
+    segments = []
+    for _ in range(SEGMENTS):
+        counts = collections.Counter()
+        while True:
+            gdb.execute("stepi", to_string=True)
+            pc = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
+            if pc == marker:
+                break
+            counts[where(pc)] += 1
+        segments.append(counts)
+    sync, chain = segments
+    out = ["instructions: system calls %d, atom chain %d, difference %+d"
+           % (sum(sync.values()), sum(chain.values()),
+              sum(chain.values()) - sum(sync.values())),
+           "",
+           "%8s %8s %8s  %s" % ("syscalls", "chain", "diff", "function")]
+    keys = sorted(set(sync) | set(chain),
+                  key=lambda k: (-abs(chain[k] - sync[k]), k))
+    for k in keys:
+        if chain[k] != sync[k]:
+            out.append("%8d %8d %+8d  %s" % (sync[k], chain[k],
+                                             chain[k] - sync[k], k))
+    with open(os.environ["PROFILE_OUT"], "w") as f:
+        f.write("\n".join(out) + "\n")
+    gdb.execute("kill")
+
+
+main()
