@@ -4,9 +4,10 @@
 # Where do the instructions of a hot file go? Boots the guest kernel under
 # QEMU (TCG, one vCPU, gdbstub), runs profile_file.c as /init and
 # single-steps it with gdb (insn_profile.py): one hot 4 KiB file read by
-# openat/read/read/close, then by atoms-kernel's chain. Prints instructions
-# per kernel function for both and their difference: the decomposition that
-# kernel/README.md's measurements quote. Takes about 15 s.
+# openat/read/read/close, then by atoms-kernel's chain, then by
+# clets-kernel's clet. Prints instructions per kernel function for each and
+# the differences: the decompositions that kernel/README.md's measurements
+# quote. Takes about 20 s.
 #
 #   kernel/profile/insn-profile.sh [--out FILE]
 #
@@ -41,7 +42,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/insn-profile.XXXXXX")
 trap 'kill "${qemu_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/root"
 gcc -static -O2 -Wall -Wextra -I"$top" -I"$top/atoms" -o "$work/root/init" \
-	"$here/profile_file.c" "$top/atoms/atom_chain.c"
+	"$here/profile_file.c" "$top/atoms/atom_chain.c" \
+	"$top/clets/clet_kernel.c" "$top/clets/clet_sys.c" \
+	"$top/clets/file_clet.c" "$top/harness/file_buf.c"
 (cd "$work/root" && find . -print0 | cpio --null -o -H newc --quiet |
 	gzip -1) >"$work/initrd.gz"
 

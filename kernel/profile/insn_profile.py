@@ -2,8 +2,9 @@
 """gdb script for kernel/profile/insn-profile.sh: attach to QEMU's gdbstub,
 stop at the guest's first getppid marker, then single-step the guest and
 count executed instructions per kernel function (System.map) up to each
-next marker.  Prints segment 0 (the synchronous system calls), segment 1
-(the atom chain) and their difference per function.  QEMU single-steps
+next marker.  Prints, per function, segment 0 (the synchronous system
+calls), segment 1 (the atom chain) and segment 2 (the clet), and the
+differences of the chain and the clet from the system calls.  QEMU single-steps
 with interrupts and timers masked, so the counts are those of the code
 itself; a rep-prefixed instruction counts once per iteration, as under
 -icount.
@@ -16,7 +17,7 @@ import os
 import gdb
 
 USER_TOP = 0x800000000000
-SEGMENTS = 2
+SEGMENTS = 3
 
 
 def load_symbols(path):
@@ -55,18 +56,22 @@ def main():
                 break
             counts[where(pc)] += 1
         segments.append(counts)
-    sync, chain = segments
-    out = ["instructions: system calls %d, atom chain %d, difference %+d"
-           % (sum(sync.values()), sum(chain.values()),
-              sum(chain.values()) - sum(sync.values())),
+    sync = segments[0]
+    total = [sum(c.values()) for c in segments]
+    out = ["instructions: system calls %d, atom chain %d (%+d), clet %d (%+d)"
+           % (total[0], total[1], total[1] - total[0], total[2],
+              total[2] - total[0]),
            "",
-           "%8s %8s %8s  %s" % ("syscalls", "chain", "diff", "function")]
-    keys = sorted(set(sync) | set(chain),
-                  key=lambda k: (-abs(chain[k] - sync[k]), k))
+           "%8s %8s %8s %8s %8s  %s" % ("syscalls", "chain", "diff", "clet",
+                                        "diff", "function")]
+    keys = sorted(set().union(*segments),
+                  key=lambda k: (-max(abs(c[k] - sync[k])
+                                      for c in segments[1:]), k))
     for k in keys:
-        if chain[k] != sync[k]:
-            out.append("%8d %8d %+8d  %s" % (sync[k], chain[k],
-                                             chain[k] - sync[k], k))
+        if any(c[k] != sync[k] for c in segments[1:]):
+            out.append("%8d %8d %+8d %8d %+8d  %s"
+                       % (sync[k], segments[1][k], segments[1][k] - sync[k],
+                          segments[2][k], segments[2][k] - sync[k], k))
     with open(os.environ["PROFILE_OUT"], "w") as f:
         f.write("\n".join(out) + "\n")
     gdb.execute("kill")

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Guest /init for kernel/profile/insn-profile.sh: one hot 4 KiB file read
- * the synchronous way (openat, read, read, close) and then by the
- * backends' atom chain (atoms/atom_chain.c, as atoms-kernel runs it), each
- * bracketed by getppid markers that the gdb script single-steps between.
- * Earlier rounds warm the caches, so the profiled round is all hot.
+ * the synchronous way (openat, read, read, close), then by the backends'
+ * atom chain (atoms/atom_chain.c, as atoms-kernel runs it), then by the
+ * file clet (clets/file_clet.c, through clet_kernel_exec() as
+ * clets-kernel runs it), each bracketed by getppid markers that the gdb
+ * script single-steps between. Earlier rounds warm the caches, so the
+ * profiled round is all hot.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +17,8 @@
 #include "atoms/atom_chain.h"
 #include "atoms/raw_syscall.h"
 #include "atoms/syslet_sys.h"
+#include "clets/clet_kernel.h"
+#include "clets/file_clet.h"
 
 #define ROUNDS 4
 #define FILE_SIZE 4096
@@ -31,8 +35,10 @@ int main(void)
 	static struct async_head_user ahu = { .ring_size = 8 };
 	static struct file_chain fc;
 	static const char path[] = "/profile-4k";
-	long fd, done;
-	int i, fails = 0;
+	struct clet_kernel *ck = clet_kernel_create(1, 0);
+	struct clet_file *cf = clet_files_alloc(1, 2 * FILE_SIZE, FILE_SIZE);
+	long fd, done, ret;
+	int i, fails = !ck || !cf;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || write(fd, data, sizeof(data)) != sizeof(data))
@@ -58,6 +64,13 @@ int main(void)
 			marker();
 		fails += done != (long)(uintptr_t)&fc.close_atom ||
 			 file_chain_status(&fc) != 0;
+		if (fails)
+			break;
+		cf->path = path;
+		done = clet_kernel_exec(ck, file_clet, (unsigned long)cf, &ret);
+		if (i == ROUNDS - 1)
+			marker();
+		fails += done != 1 || ret != 0 || cf->bytes != FILE_SIZE;
 	}
 	printf("insn-profile: guest done, %d failures\n", fails);
 	fflush(stdout);
