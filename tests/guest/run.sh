@@ -58,12 +58,15 @@ for g in "${globs[@]}"; do
 	for src in "$here"/$g.c; do
 		[ -e "$src" ] || continue
 		name=$(basename "$src" .c)
-		# A test may name extra sources of the suite: "EXTRA_SRCS: a.c b.c"
+		# A test may name extra sources of the suite: "EXTRA_SRCS: a.c b.c",
+		# and libraries: "EXTRA_LIBS: -luring".
 		extra=()
 		for e in $(sed -n 's/.*EXTRA_SRCS: *//p' "$src"); do
 			extra+=("$top/$e")
 		done
-		$cc "${cflags[@]}" -I"$top" -o "$out/bin/$name" "$src" "${extra[@]}" -lpthread || {
+		read -r -a libs <<<"$(sed -n 's/.*EXTRA_LIBS: *//p' "$src")"
+		$cc "${cflags[@]}" -I"$top" -o "$out/bin/$name" "$src" "${extra[@]}" \
+			"${libs[@]}" -lpthread || {
 			echo "guest tests: FAIL: $name does not compile"
 			exit 1
 		}
