@@ -35,6 +35,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import results_data as rd  # noqa: E402
+from extract import crossing  # noqa: E402
 
 SYNC = rd.SYNC
 SPARE = ["#56B4E9", "#999999", "#882255", "#44AA99", "#117733"]
@@ -393,6 +394,43 @@ def chart_trend(ch, runs):
     ch.add(fig, "trend", "Trend", "median per configuration over time")
 
 
+def measured_break_even(cs):
+    """Where atoms-kernel's and clets-kernel's hot overhead per syscall of
+    the synchronous loop cross, from a sweep over file sizes (reads per
+    file) in this run, as the amortization chart draws it: (crossing or
+    None, fewest reads, most reads, cheaper at the fewest), or None when
+    the run has no sweep with both backends."""
+    groups = {}
+    for c in cs:
+        if c.cache == "hot" and c.concurrency == 1 and c.median_ns:
+            groups.setdefault((c.files, c.buf_size), {}).setdefault(
+                c.backend, {})[c.file_size] = c
+    best = None
+    for (_, buf), by in groups.items():
+        if not all(b in by for b in (SYNC, "atoms-kernel", "clets-kernel")):
+            continue
+        sizes = sorted(set(by[SYNC]) & set(by["atoms-kernel"]) &
+                       set(by["clets-kernel"]))
+        if len(sizes) >= 2 and (best is None or len(sizes) > len(best[1])):
+            best = (buf, sizes, by)
+    if best is None:
+        return None
+    buf, sizes, by = best
+    curves = {}
+    for b in ("atoms-kernel", "clets-kernel"):
+        curves[b] = []
+        for size in sizes:
+            base = by[SYNC][size]
+            calls = base.per_file("syscalls_per_file")
+            if not calls or not buf:
+                return None
+            curves[b].append((size / buf, (by[b][size].median_ns -
+                                           base.median_ns) / calls))
+    ak, ck = curves["atoms-kernel"], curves["clets-kernel"]
+    cheaper = "atoms-kernel" if ak[0][1] < ck[0][1] else "clets-kernel"
+    return crossing(ak, ck), ak[0][0], ak[-1][0], cheaper
+
+
 def hot_gap_model(run, sync, kern):
     """The issue's check of the atom argument: does "crossings saved minus
     atoms x interpretation" explain atoms-kernel's hot gap to baseline_sync?
@@ -538,12 +576,29 @@ def lkml_table(run, cs, model):
         rows.append(("one cachemiss thread wake-up (atoms-kernel)",)
                     + need("atoms-kernel"))
 
-    # Break-even chain length L.  Kernel backends: a chain of L atoms costs
-    # one crossing + L in-kernel atoms; a clet costs one upcall + L real
-    # syscalls.  Stand-ins: atoms-user costs L (crossing + interpretation),
-    # clets-threads one upcall + L crossings, so they break even at
-    # L = upcall / interpretation.
-    if "atom_kernel" in costs and "upcall_kernel" in costs \
+    # Break-even chain length L: measured, where the run sweeps the file
+    # size (run_all.sh's icount run), else from the per-file costs.
+    # Kernel backends in the model: a chain of L atoms costs one crossing
+    # + L in-kernel atoms; a clet one upcall + L real syscalls.  Stand-ins:
+    # atoms-user costs L (crossing + interpretation), clets-threads one
+    # upcall + L crossings, so they break even at L = upcall /
+    # interpretation.
+    sweep = measured_break_even(run.configs)
+    name = "break-even chain length, clets-kernel vs atoms-kernel"
+    if sweep:
+        x, lo, hi, cheaper = sweep
+        other = ("clets-kernel" if cheaper == "atoms-kernel"
+                 else "atoms-kernel")
+        if x:
+            rows.append((name, x, "reads per file where the hot overhead "
+                         "per syscall crosses, measured over %g-%g reads: "
+                         "%s is cheaper below, %s above"
+                         % (lo, hi, cheaper, other)))
+        else:
+            rows.append((name, None, "measured over %g-%g reads per file: "
+                         "no crossing, %s is cheaper throughout"
+                         % (lo, hi, cheaper)))
+    elif "atom_kernel" in costs and "upcall_kernel" in costs \
             and run.null_syscall_ns:
         c0, a, u = run.null_syscall_ns, costs["atom_kernel"], \
             costs["upcall_kernel"]
@@ -552,19 +607,18 @@ def lkml_table(run, cs, model):
         below = "atoms-kernel" if a > c0 else "clets-kernel"
         above = "clets-kernel" if a > c0 else "atoms-kernel"
         if v is not None and v > 0:
-            rows.append(("break-even chain length, clets-kernel vs "
-                         "atoms-kernel", v, "L where 1 crossing + L atoms = "
+            rows.append((name, v, "model, L where 1 crossing + L atoms = "
                          "1 upcall + L crossings: %s is cheaper below, %s "
-                         "above" % (below, above)))
+                         "above (a sweep over file sizes measures it)"
+                         % (below, above)))
         else:
             # No positive L: one side is cheaper at every chain length.
-            rows.append(("break-even chain length, clets-kernel vs "
-                         "atoms-kernel", None, "none: %s is cheaper at every "
-                         "chain length (1 crossing + L atoms vs 1 upcall + L "
-                         "crossings)" % above))
+            rows.append((name, None, "model: none, %s is cheaper at every "
+                         "chain length (1 crossing + L atoms vs 1 upcall + "
+                         "L crossings; a sweep over file sizes measures it)"
+                         % above))
     else:
-        rows.append(("break-even chain length, clets-kernel vs atoms-kernel",)
-                    + need("atoms-kernel", "clets-kernel"))
+        rows.append((name,) + need("atoms-kernel", "clets-kernel"))
     if costs.get("atom_user") and "upcall" in costs:
         rows.append(("break-even chain length, stand-ins (clets-threads vs "
                      "atoms-user)", costs["upcall"] / costs["atom_user"],
