@@ -97,6 +97,17 @@ static inline void require_syslets(struct syslet_info *info)
 			  (unsigned long long)info->magic, info->abi_version);
 }
 
+/* Write the kernel.syslet_max_atoms sysctl; 0 or -1. */
+static inline int set_max_atoms(unsigned long long v)
+{
+	FILE *f = fopen("/proc/sys/kernel/syslet_max_atoms", "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "%llu\n", v);
+	return fclose(f);
+}
+
 static inline struct syslet_info get_info(void)
 {
 	struct syslet_info info;

@@ -15,16 +15,6 @@
 #define NONCANON ((void *)0x8000000000000000ULL)
 #define UNMAPPED ((void *)0x10)
 
-static int write_sysctl(unsigned long long v)
-{
-	FILE *f = fopen("/proc/sys/kernel/syslet_max_atoms", "w");
-
-	if (!f)
-		return -1;
-	fprintf(f, "%llu\n", v);
-	return fclose(f);
-}
-
 static void test_bad_pointers(void)
 {
 	static void *const bad[] = { NULL, UNMAPPED, KADDR, NONCANON };
@@ -147,20 +137,20 @@ static void test_loops(void)
 	pid_t pid;
 
 	/* An unstopped self-loop ends with -ELOOP at the bound. */
-	CHECK_EQ(write_sysctl(1000), 0);
+	CHECK_EQ(set_max_atoms(1000), 0);
 	CHECK_EQ(get_info().max_atoms, 1000);
 	init_atom(&a, SYSLET_SYNC, __NR_getppid, &r, &a, NULL, NULL, NULL, NULL);
 	info = get_info();
 	CHECK_EQ(sys_async_exec(&a, NULL), -ELOOP);
 	CHECK_EQ(get_info().atoms_run - info.atoms_run, 1000);
 	/* A sysctl of 0 is refused. */
-	CHECK(write_sysctl(0) != 0, "sysctl accepted 0");
+	CHECK(set_max_atoms(0) != 0, "sysctl accepted 0");
 	/* The default bound, too (1M atoms). */
-	CHECK_EQ(write_sysctl(SYSLET_MAX_ATOMS_DEFAULT), 0);
+	CHECK_EQ(set_max_atoms(SYSLET_MAX_ATOMS_DEFAULT), 0);
 	CHECK_EQ(sys_async_exec(&a, NULL), -ELOOP);
 
 	/* Endless (4G atoms): a signal interrupts, SIGKILL kills. */
-	CHECK_EQ(write_sysctl(0xffffffffu), 0);
+	CHECK_EQ(set_max_atoms(0xffffffffu), 0);
 	signal(SIGUSR1, on_usr1);
 	pid = fork();
 	if (pid == 0) {
@@ -187,7 +177,7 @@ static void test_loops(void)
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 	      "self-loop not killed (status %#x)", status);
 	CHECK((t1.tv_sec - t0.tv_sec) < 2, "kill took too long");
-	CHECK_EQ(write_sysctl(SYSLET_MAX_ATOMS_DEFAULT), 0);
+	CHECK_EQ(set_max_atoms(SYSLET_MAX_ATOMS_DEFAULT), 0);
 }
 
 int main(void)

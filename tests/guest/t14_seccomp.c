@@ -31,16 +31,6 @@ static long seven_clet(unsigned long arg)
 	return arg + 7;
 }
 
-static int write_sysctl(unsigned long long v)
-{
-	FILE *f = fopen("/proc/sys/kernel/syslet_max_atoms", "w");
-
-	if (!f)
-		return -1;
-	fprintf(f, "%llu\n", v);
-	return fclose(f);
-}
-
 static long allow_all_filter(unsigned int flags)
 {
 	static struct sock_filter allow[] = {
@@ -95,7 +85,7 @@ static void check_tsync(void)
 	pthread_t t;
 	long ret = 0;
 
-	CHECK_EQ(write_sysctl(LOOP_ATOMS), 0);
+	CHECK_EQ(set_max_atoms(LOOP_ATOMS), 0);
 	CHECK_EQ(pthread_create(&t, NULL, loop_chain, &ret), 0);
 	while (__atomic_load_n(&progress, __ATOMIC_RELAXED) < 1000)
 		sched_yield();
@@ -103,7 +93,7 @@ static void check_tsync(void)
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	CHECK_EQ(ret, -EPERM);
 	CHECK(progress < LOOP_ATOMS, "the loop ran to its bound");
-	CHECK_EQ(write_sysctl(SYSLET_MAX_ATOMS_DEFAULT), 0);
+	CHECK_EQ(set_max_atoms(SYSLET_MAX_ATOMS_DEFAULT), 0);
 }
 
 static int child(void)
