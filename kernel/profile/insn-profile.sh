@@ -57,7 +57,9 @@ timeout 300 qemu-system-x86_64 -m 512M -kernel "$kernel" \
 	-gdb "tcp:127.0.0.1:$port" -S </dev/null >/dev/null 2>&1 &
 qemu_pid=$!
 sleep 1
+nm "$work/root/init" >"$work/init.map"
 PROFILE_SYSTEM_MAP=$image_dir/System.map PROFILE_OUT=$work/report.txt \
+	PROFILE_USER_MAP=$work/init.map \
 	PROFILE_GDB=127.0.0.1:$port timeout 240 \
 	gdb -q -batch -x "$here/insn_profile.py" "$image_dir/vmlinux" \
 	>"$work/gdb.log" 2>&1 || true

@@ -9,7 +9,9 @@ with interrupts and timers masked, so the counts are those of the code
 itself; a rep-prefixed instruction counts once per iteration, as under
 -icount.
 
-Environment: PROFILE_SYSTEM_MAP (required), PROFILE_OUT (report path)."""
+Environment: PROFILE_SYSTEM_MAP (required), PROFILE_OUT (report path),
+PROFILE_USER_MAP (optional: `nm` of the guest program, so that user space
+is split by function too)."""
 import bisect
 import collections
 import os
@@ -33,10 +35,14 @@ def load_symbols(path):
 
 def main():
     addrs, names = load_symbols(os.environ["PROFILE_SYSTEM_MAP"])
+    uaddrs, unames = ([], [])
+    if os.environ.get("PROFILE_USER_MAP"):
+        uaddrs, unames = load_symbols(os.environ["PROFILE_USER_MAP"])
 
     def where(pc):
         if pc < USER_TOP:
-            return "(user space)"
+            i = bisect.bisect_right(uaddrs, pc) - 1
+            return "user: " + (unames[i] if i >= 0 else "?")
         i = bisect.bisect_right(addrs, pc) - 1
         return names[i] if i >= 0 else "?"
 
