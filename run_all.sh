@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
 done
 
 # Everything the suite needs, user space and kernel, from Debian 12.
-packages=(build-essential cmake pkg-config git python3 python3-matplotlib
+packages=(build-essential cmake pkg-config git clang-format python3 python3-matplotlib
 	liburing-dev libpfm4-dev linux-perf gnuplot-nox fonts-dejavu-core
 	linux-source-6.1 bc bison flex libelf-dev libssl-dev ccache
 	busybox-static dwarves cpio qemu-system-x86 e2fsprogs)

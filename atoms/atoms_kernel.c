@@ -24,7 +24,7 @@
 #include "harness/file_buf.h"
 
 struct ak_slot {
-	struct file_chain chain;	/* position-dependent: never copied */
+	struct file_chain chain; /* position-dependent: never copied */
 	size_t file_index;
 	int busy;
 };
@@ -51,10 +51,13 @@ static int atoms_kernel_available(char *why, size_t why_len)
 		  SYSLET_SYNC, NULL, 0);
 	r = async_exec_sys(&atom, NULL);
 	if (r != (long)(uintptr_t)&atom) {
+		const char *what = r < 0 ? strerror((int)-r) : "bad return";
+		const char *hint = "";
+
+		if (r == -EPERM)
+			hint = ": the process is ptraced or seccomp-filtered";
 		snprintf(why, why_len,
-			 "async_exec refused a trial chain (%s)%s",
-			 r < 0 ? strerror((int)-r) : "bad return",
-			 r == -EPERM ? ": the process is ptraced or seccomp-filtered" : "");
+			 "async_exec refused a trial chain (%s)%s", what, hint);
 		return 0;
 	}
 	return 1;
@@ -134,14 +137,27 @@ static void slot_finish(struct ak_slot *s, int status, file_done_fn done,
 	done(cookie, s->file_index, s->chain.buf, BYTES_UNKNOWN, status);
 }
 
+/*
+ * The chain-level error a completion reports: atom-level results live in
+ * the chain, c->result only adds errors that ended it early (-EFAULT,
+ * -ELOOP), which a chain that reached its close atom cannot have had.
+ */
+static int64_t chain_error(const struct ak_slot *s,
+			   const struct syslet_completion *c)
+{
+	if (c->atom == (uint64_t)(uintptr_t)&s->chain.close_atom)
+		return 0;
+	return c->result < 0 ? c->result : 0;
+}
+
 /* Reap everything in the ring; returns how many chains it finished. */
 static unsigned int reap(struct atoms_kernel_ctx *ctx, file_done_fn done,
 			 void *cookie)
 {
 	unsigned int n = 0;
 	uint32_t head = ctx->ahu.user_ring_idx;
-	uint32_t tail = __atomic_load_n(&ctx->ahu.kernel_ring_idx,
-					__ATOMIC_ACQUIRE);
+	uint32_t tail =
+		__atomic_load_n(&ctx->ahu.kernel_ring_idx, __ATOMIC_ACQUIRE);
 
 	while (head != tail) {
 		const struct syslet_completion *c =
@@ -152,12 +168,7 @@ static unsigned int reap(struct atoms_kernel_ctx *ctx, file_done_fn done,
 		if (c->cookie >= ctx->nr_slots)
 			continue;
 		s = &ctx->slots[c->cookie];
-		/* Atom-level results live in the chain; c->result only adds
-		 * chain-level errors (-EFAULT, -ELOOP). */
-		slot_finish(s, slot_status(s, c->atom ==
-				(uint64_t)(uintptr_t)&s->chain.close_atom ?
-				0 : (c->result < 0 ? c->result : 0)),
-			    done, cookie);
+		slot_finish(s, slot_status(s, chain_error(s, c)), done, cookie);
 		n++;
 	}
 	__atomic_store_n(&ctx->ahu.user_ring_idx, head, __ATOMIC_RELEASE);
@@ -198,7 +209,7 @@ static int atoms_kernel_run(void *opaque, const char *const *paths,
 			} else if (r > 0) {
 				counters->inline_done++;
 				slot_finish(s, slot_status(s, 0), done, cookie);
-				i--;	/* reuse this slot at once */
+				i--; /* reuse this slot at once */
 			} else if (r == -ELOOP || r == -EINTR) {
 				/* The chain ran but could not finish. */
 				slot_finish(s, slot_status(s, r), done, cookie);

@@ -49,16 +49,18 @@ static inline int syslet_handshake(struct syslet_info *info, char *why,
 	memset(info, 0, sizeof(*info));
 	ret = syslet_info_sys(info, sizeof(*info));
 	if (ret < 0) {
-		snprintf(why, why_len,
-			 "syscall %d is not syslet_info on this kernel (errno %s)",
-			 SYSLET_NR_INFO, ret == -ENOSYS ? "ENOSYS" :
-			 strerror((int)-ret));
+		snprintf(
+			why, why_len,
+			"syscall %d is not syslet_info on this kernel (errno %s)",
+			SYSLET_NR_INFO,
+			ret == -ENOSYS ? "ENOSYS" : strerror((int)-ret));
 		return (int)ret;
 	}
 	if (info->magic != SYSLET_MAGIC) {
-		snprintf(why, why_len,
-			 "syscall %d is not syslet_info on this kernel (magic %#llx)",
-			 SYSLET_NR_INFO, (unsigned long long)info->magic);
+		snprintf(
+			why, why_len,
+			"syscall %d is not syslet_info on this kernel (magic %#llx)",
+			SYSLET_NR_INFO, (unsigned long long)info->magic);
 		return -ENOSYS;
 	}
 	if (info->abi_version != SYSLET_ABI_VERSION) {

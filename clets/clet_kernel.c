@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Kernel clets (see clet_kernel.h). Each clet_kernel_exec() takes a slot: a stack
- * (mmap'd, with a guard page below) and a record that the kernel gets as
+ * Kernel clets (see clet_kernel.h). Each clet_kernel_exec() takes a slot: a
+ * stack (mmap'd, with a guard page below) and a record that the kernel gets as
  * the clet's argument, so a completion's cookie names the slot; a small
  * shim calls the user's fn(arg) from it. A synchronous clet frees its slot
  * at once (the hottest stack is reused next), an async one when reaped.
@@ -18,12 +18,12 @@
 #include "clets/clet_kernel.h"
 #include "clets/clet_sys.h"
 
-#define DEFAULT_STACK	(64 * 1024)
+#define DEFAULT_STACK (64 * 1024)
 
 struct ck_slot {
 	clet_fn fn;
 	unsigned long arg;
-	char *stack;		/* base of the mapping (guard page) */
+	char *stack; /* base of the mapping (guard page) */
 	unsigned int next_free;
 };
 
@@ -32,7 +32,7 @@ struct clet_kernel {
 	struct syslet_completion *ring;
 	struct ck_slot *slots;
 	unsigned int nr_slots;
-	unsigned int free_head;	/* nr_slots: none */
+	unsigned int free_head; /* nr_slots: none */
 	unsigned int inflight;
 	size_t stack_size;
 	unsigned long long syscalls;
@@ -67,10 +67,16 @@ int clet_kernel_probe(char *why, size_t why_len)
 	ahu.clet_trampoline = (uint64_t)(uintptr_t)clet_trampoline;
 	r = clet_sys_exec(probe_fn, 41, stack + sizeof(stack), &ahu, &ret);
 	if (r != 1 || ret != 42) {
+		const char *what = "bad return", *hint = "";
+
+		if (r == -ENOSYS)
+			what = "ENOSYS: this kernel has no clets";
+		else if (r < 0)
+			what = strerror((int)-r);
+		if (r == -EPERM)
+			hint = ": the process is ptraced or seccomp-filtered";
 		snprintf(why, why_len, "clet_exec refused a trial clet (%s)%s",
-			 r < 0 ? (r == -ENOSYS ? "ENOSYS: this kernel has no clets" :
-				  strerror((int)-r)) : "bad return",
-			 r == -EPERM ? ": the process is ptraced or seccomp-filtered" : "");
+			 what, hint);
 		return 0;
 	}
 	return 1;
@@ -141,7 +147,7 @@ static void slot_put(struct clet_kernel *ck, struct ck_slot *s)
 }
 
 long clet_kernel_exec(struct clet_kernel *ck, clet_fn fn, unsigned long arg,
-	       long *result)
+		      long *result)
 {
 	struct ck_slot *s;
 	int64_t ret = 0;
@@ -178,7 +184,8 @@ int clet_kernel_wait(struct clet_kernel *ck, struct clet_completion *out)
 
 		if (!ck->inflight)
 			return -EAGAIN;
-		tail = __atomic_load_n(&ck->ahu.kernel_ring_idx, __ATOMIC_ACQUIRE);
+		tail = __atomic_load_n(&ck->ahu.kernel_ring_idx,
+				       __ATOMIC_ACQUIRE);
 		if (tail != head)
 			break;
 		r = async_wait_sys(1, &ck->ahu);

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "clets/clet_pool.h"	/* clet_fn, struct clet_completion */
+#include "clets/clet_pool.h" /* clet_fn, struct clet_completion */
 
 struct clet_kernel;
 
@@ -35,7 +35,7 @@ void clet_kernel_destroy(struct clet_kernel *ck);
  * clets are in flight; other -errno: the kernel refused it.
  */
 long clet_kernel_exec(struct clet_kernel *ck, clet_fn fn, unsigned long arg,
-	       long *result);
+		      long *result);
 
 /*
  * Waits for one async clet and stores its completion. 0, -EAGAIN when

@@ -32,8 +32,8 @@ struct clets_kernel_ctx {
 	struct clet_kernel *ck;
 	unsigned int nslots;
 	size_t buf_cap;
-	struct clet_file *files;	/* nslots */
-	unsigned char *busy;		/* nslots */
+	struct clet_file *files; /* nslots */
+	unsigned char *busy; /* nslots */
 };
 
 static int clets_kernel_available(char *why, size_t why_len)
@@ -61,8 +61,8 @@ static void *clets_kernel_setup(const struct backend_params *params)
 		return NULL;
 	ctx->nslots = params->concurrency ? params->concurrency : 1;
 	ctx->buf_cap = params->file_buf_cap;
-	ctx->files = clet_files_alloc(ctx->nslots, ctx->buf_cap,
-				      params->buf_size);
+	ctx->files =
+		clet_files_alloc(ctx->nslots, ctx->buf_cap, params->buf_size);
 	ctx->busy = calloc(ctx->nslots, 1);
 	ctx->ck = clet_kernel_create(ctx->nslots, 0);
 	if (!ctx->files || !ctx->busy || !ctx->ck)
@@ -113,20 +113,21 @@ static int clets_kernel_run(void *opaque, const char *const *paths,
 			f->syscalls = 0;
 			f->status = 0;
 			ctx->busy[i] = 1;
-			x = clet_kernel_exec(ctx->ck, file_clet, (unsigned long)f, &ret);
+			x = clet_kernel_exec(ctx->ck, file_clet,
+					     (unsigned long)f, &ret);
 			counters->upcalls++;
 			if (x == 0) {
 				counters->cachemisses++;
 			} else if (x == 1) {
 				counters->inline_done++;
 				finish(ctx, f, ret, done, cookie, counters);
-				i--;	/* reuse this slot at once */
+				i--; /* reuse this slot at once */
 			} else {
 				/* The mechanism itself failed. */
 				counters->upcalls--;
 				ctx->busy[i] = 0;
-				done(cookie, f->file_index, f->buf, BYTES_UNKNOWN,
-				     (int)x);
+				done(cookie, f->file_index, f->buf,
+				     BYTES_UNKNOWN, (int)x);
 				err = (int)x;
 				next = count;
 				break;

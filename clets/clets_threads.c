@@ -74,8 +74,8 @@ static void *clets_threads_setup(const struct backend_params *params)
 	ctx->nslots = params->concurrency;
 	ctx->buf_cap = params->file_buf_cap;
 	ctx->read_size = params->buf_size;
-	ctx->files = clet_files_alloc(ctx->nslots, ctx->buf_cap,
-				      ctx->read_size);
+	ctx->files =
+		clet_files_alloc(ctx->nslots, ctx->buf_cap, ctx->read_size);
 	if (!ctx->files)
 		goto fail;
 	/* One worker per slot: concurrency clets can block at once. */

@@ -47,8 +47,7 @@ long file_clet(unsigned long arg)
 }
 /* loc-end */
 
-struct clet_file *clet_files_alloc(unsigned int n, size_t cap,
-				   size_t read_size)
+struct clet_file *clet_files_alloc(unsigned int n, size_t cap, size_t read_size)
 {
 	struct clet_file *files = calloc(n, sizeof(*files));
 	unsigned int i;

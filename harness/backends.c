@@ -14,6 +14,8 @@ extern const struct backend atoms_kernel_backend;
 extern const struct backend clets_threads_backend;
 extern const struct backend clets_kernel_backend;
 
+/* One backend a line, in the order the harness runs and reports them. */
+/* clang-format off */
 const struct backend *const backends[] = {
 	&baseline_sync_backend,
 	&atoms_user_backend,
@@ -22,6 +24,7 @@ const struct backend *const backends[] = {
 	&clets_threads_backend,
 	&clets_kernel_backend,
 };
+/* clang-format on */
 
 const size_t backend_count = sizeof(backends) / sizeof(backends[0]);
 

@@ -94,7 +94,7 @@ struct run_state {
 	size_t nconfigs;
 	int complete;
 	int interrupted;
-	int aborted;	/* a file set could not be made: the rest never ran */
+	int aborted; /* a file set could not be made: the rest never ran */
 };
 
 #endif

@@ -20,7 +20,7 @@
 #include "clets/clet_kernel.h"
 #include "clets/file_clet.h"
 
-#define ROUNDS 4
+#define ROUNDS	  4
 #define FILE_SIZE 4096
 
 static void marker(void)

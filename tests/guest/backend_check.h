@@ -18,8 +18,8 @@
 
 #include "harness/backend.h"
 
-#define BC_NFILES	64
-#define BC_MAXSZ	(200 * 1024)
+#define BC_NFILES 64
+#define BC_MAXSZ  (200 * 1024)
 
 /* One pass over the files: at this concurrency, hot or after drop_caches. */
 struct bc_pass {
@@ -114,11 +114,11 @@ static void bc_drop_caches(void)
 }
 
 /* One pass of @bc->be over all the files at concurrency @conc. */
-static void bc_run(const struct backend_check *bc, unsigned int conc,
-		   int cold)
+static void bc_run(const struct backend_check *bc, unsigned int conc, int cold)
 {
 	struct backend_params p = {
-		.concurrency = conc, .buf_size = 4096,
+		.concurrency = conc,
+		.buf_size = 4096,
 		.file_buf_cap = BC_MAXSZ + 4096,
 	};
 	struct backend_counters c;

@@ -27,16 +27,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TEST_DIR	"/tests"
-#define TEST_TIMEOUT_S	60
-#define KLOG_SIZE	(1 << 20)
+#define TEST_DIR       "/tests"
+#define TEST_TIMEOUT_S 60
+#define KLOG_SIZE      (1 << 20)
 
 static FILE *results;
 /* Per-test limit; guest_test_timeout=N on the kernel command line. */
 static int test_timeout_s = TEST_TIMEOUT_S;
 
-static void emit(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void emit(const char *fmt, ...)
 {
 	va_list ap;
@@ -79,10 +78,17 @@ static void kmsg_mark(const char *text)
 static int klog_problems(const char *marker)
 {
 	static const char *const bad[] = {
-		"BUG:", "WARNING:", "Oops:", "possible circular locking",
-		"possible recursive locking", "inconsistent lock state",
-		"INFO: lockdep", "lockdep", "general protection fault",
-		"Kernel panic", "INFO: task",
+		"BUG:",
+		"WARNING:",
+		"Oops:",
+		"possible circular locking",
+		"possible recursive locking",
+		"inconsistent lock state",
+		"INFO: lockdep",
+		"lockdep",
+		"general protection fault",
+		"Kernel panic",
+		"INFO: task",
 	};
 	static char buf[KLOG_SIZE];
 	int len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
@@ -187,7 +193,8 @@ int main(void)
 	if (mount("/dev/vda", "/mnt", "ext4", 0, NULL) == 0)
 		results = fopen("/mnt/results.txt", "w");
 	else
-		printf("guest-init: cannot mount /dev/vda: %s\n", strerror(errno));
+		printf("guest-init: cannot mount /dev/vda: %s\n",
+		       strerror(errno));
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* Unknown key=value kernel parameters reach /init as environment. */
 	if (getenv("guest_test_timeout"))
@@ -208,14 +215,16 @@ int main(void)
 		double ms = 0;
 		int rc, problems;
 
-		snprintf(marker, sizeof(marker), "guest-init: start %s", names[i]);
+		snprintf(marker, sizeof(marker), "guest-init: start %s",
+			 names[i]);
 		kmsg_mark(marker);
 		rc = run_one(names[i], &ms);
 		problems = klog_problems(marker);
 		if (problems && rc != 77)
 			rc = 1;
 		if (problems)
-			emit("  %s: %d kernel log problem(s)\n", names[i], problems);
+			emit("  %s: %d kernel log problem(s)\n", names[i],
+			     problems);
 		if (rc == 0) {
 			verdict = "PASS";
 			pass++;

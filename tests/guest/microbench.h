@@ -23,21 +23,22 @@ static inline double now_ns(void)
  * under @label and stored in the caller's results[nres++]. @body may use
  * the iteration number, it.
  */
-#define BENCH(label, n, body) do {					\
-	double best = 1e30;						\
-	int rep;							\
-	for (rep = 0; rep < 5; rep++) {					\
-		double t0 = now_ns();					\
-		long it;						\
-		for (it = 0; it < (n); it++) {				\
-			body;						\
-		}							\
-		t0 = (now_ns() - t0) / (n);				\
-		if (t0 < best)						\
-			best = t0;					\
-	}								\
-	printf("microbench: %-44s %9.1f ns\n", label, best);		\
-	results[nres++] = best;						\
-} while (0)
+#define BENCH(label, n, body)                                        \
+	do {                                                         \
+		double best = 1e30;                                  \
+		int rep;                                             \
+		for (rep = 0; rep < 5; rep++) {                      \
+			double t0 = now_ns();                        \
+			long it;                                     \
+			for (it = 0; it < (n); it++) {               \
+				body;                                \
+			}                                            \
+			t0 = (now_ns() - t0) / (n);                  \
+			if (t0 < best)                               \
+				best = t0;                           \
+		}                                                    \
+		printf("microbench: %-44s %9.1f ns\n", label, best); \
+		results[nres++] = best;                              \
+	} while (0)
 
 #endif /* MICROBENCH_H */

@@ -58,8 +58,8 @@ for g in "${globs[@]}"; do
 	for src in "$here"/$g.c; do
 		[ -e "$src" ] || continue
 		name=$(basename "$src" .c)
-		# A test may name extra sources of the suite: "EXTRA_SRCS: a.c b.c",
-		# and libraries: "EXTRA_LIBS: -luring".
+		# A test may name extra sources of the suite: "EXTRA_SRCS: a.c b.c"
+		# (on as many lines as it likes), and libraries: "EXTRA_LIBS: -luring".
 		extra=()
 		for e in $(sed -n 's/.*EXTRA_SRCS: *//p' "$src"); do
 			extra+=("$top/$e")

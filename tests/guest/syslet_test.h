@@ -22,20 +22,22 @@
 static const char *test_name = "test";
 static int test_failures;
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		printf("%s: FAIL %s:%d: %s: ", test_name, __FILE__,	\
-		       __LINE__, #cond);				\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-		test_failures++;					\
-	}								\
-} while (0)
+#define CHECK(cond, ...)                                                    \
+	do {                                                                \
+		if (!(cond)) {                                              \
+			printf("%s: FAIL %s:%d: %s: ", test_name, __FILE__, \
+			       __LINE__, #cond);                            \
+			printf(__VA_ARGS__);                                \
+			printf("\n");                                       \
+			test_failures++;                                    \
+		}                                                           \
+	} while (0)
 
-#define CHECK_EQ(a, b) do {						\
-	long long _a = (long long)(a), _b = (long long)(b);		\
-	CHECK(_a == _b, "%s = %lld, expected %lld", #a, _a, _b);	\
-} while (0)
+#define CHECK_EQ(a, b)                                                   \
+	do {                                                             \
+		long long _a = (long long)(a), _b = (long long)(b);      \
+		CHECK(_a == _b, "%s = %lld, expected %lld", #a, _a, _b); \
+	} while (0)
 
 static inline void test_skip(const char *fmt, ...)
 {
@@ -92,7 +94,8 @@ static inline void require_syslets(struct syslet_info *info)
 	if (r < 0)
 		test_skip("syscall %d is not syslet_info on this kernel (%s)",
 			  SYSLET_NR_INFO, strerror((int)-r));
-	if (info->magic != SYSLET_MAGIC || info->abi_version != SYSLET_ABI_VERSION)
+	if (info->magic != SYSLET_MAGIC ||
+	    info->abi_version != SYSLET_ABI_VERSION)
 		test_skip("syslet_info handshake mismatch (magic %llx abi %u)",
 			  (unsigned long long)info->magic, info->abi_version);
 }
@@ -119,8 +122,9 @@ static inline struct syslet_info get_info(void)
 
 /* Build an atom; args are pointers to u64 values, NULL-terminated. */
 static inline void init_atom(struct syslet_uatom *a, uint32_t flags,
-			     uint32_t nr, int64_t *ret, struct syslet_uatom *next,
-			     uint64_t *a0, uint64_t *a1, uint64_t *a2, uint64_t *a3)
+			     uint32_t nr, int64_t *ret,
+			     struct syslet_uatom *next, uint64_t *a0,
+			     uint64_t *a1, uint64_t *a2, uint64_t *a3)
 {
 	memset(a, 0, sizeof(*a));
 	a->flags = flags;

@@ -13,7 +13,8 @@ static void flag_case(uint32_t flags, uint32_t nr, uint64_t *a0,
 	int64_t r0 = 0x5555, r1 = 0x5555, r2 = 0x5555;
 	long ret;
 
-	init_atom(&a[0], SYSLET_SYNC | flags, nr, &r0, &a[2], a0, NULL, NULL, NULL);
+	init_atom(&a[0], SYSLET_SYNC | flags, nr, &r0, &a[2], a0, NULL, NULL,
+		  NULL);
 	init_atom(&a[1], 0, __NR_getpid, &r1, NULL, NULL, NULL, NULL, NULL);
 	init_atom(&a[2], 0, __NR_getppid, &r2, NULL, NULL, NULL, NULL, NULL);
 	ret = sys_async_exec(&a[0], NULL);
@@ -38,8 +39,10 @@ static void flag_case(uint32_t flags, uint32_t nr, uint64_t *a0,
 static void test_flags(void)
 {
 	static const uint32_t stops[] = {
-		SYSLET_STOP_ON_NONZERO, SYSLET_STOP_ON_ZERO,
-		SYSLET_STOP_ON_NEGATIVE, SYSLET_STOP_ON_NON_POSITIVE,
+		SYSLET_STOP_ON_NONZERO,
+		SYSLET_STOP_ON_ZERO,
+		SYSLET_STOP_ON_NEGATIVE,
+		SYSLET_STOP_ON_NON_POSITIVE,
 	};
 	int fd = open("/proc/self/stat", O_RDONLY);
 	uint64_t fdv = fd;
@@ -49,7 +52,7 @@ static void test_flags(void)
 	for (skip = 0; skip < 2; skip++) {
 		for (i = 0; i < 4; i++) {
 			uint32_t f = stops[i] |
-				(skip ? SYSLET_SKIP_TO_NEXT_ON_STOP : 0);
+				     (skip ? SYSLET_SKIP_TO_NEXT_ON_STOP : 0);
 			int pos = !(stops[i] & (SYSLET_STOP_ON_ZERO |
 						SYSLET_STOP_ON_NEGATIVE |
 						SYSLET_STOP_ON_NON_POSITIVE));
@@ -59,7 +62,8 @@ static void test_flags(void)
 					      SYSLET_STOP_ON_NEGATIVE |
 					      SYSLET_STOP_ON_NON_POSITIVE);
 
-			/* positive: getpid; zero: lseek(fd, 0, SET); negative: close(-1) */
+			/* positive: getpid; zero: lseek(fd, 0, SET); negative:
+			 * close(-1) */
 			flag_case(f, __NR_getpid, NULL, pos);
 			flag_case(f, __NR_lseek, &fdv, !!zer);
 			flag_case(f, __NR_close, &bad_fd, !!neg);
@@ -78,8 +82,10 @@ static void test_read_loop(void)
 	static char path[] = "/tmp/syslet-chain-file";
 	struct syslet_uatom a[5];
 	int64_t ret_open = 0, ret_read = 0, ret_close = 1, ret_add = 0;
-	uint64_t path_v = (uintptr_t)path, flags_v = O_RDONLY, dirfd_v = AT_FDCWD;
-	uint64_t cursor = (uintptr_t)buf, len = 4096, cursor_addr = (uintptr_t)&cursor;
+	uint64_t path_v = (uintptr_t)path, flags_v = O_RDONLY,
+		 dirfd_v = AT_FDCWD;
+	uint64_t cursor = (uintptr_t)buf, len = 4096,
+		 cursor_addr = (uintptr_t)&cursor;
 	uint64_t fd_v;
 	size_t i;
 	long ret;
@@ -94,11 +100,13 @@ static void test_read_loop(void)
 	/* fd_v is written by the open atom's ret_ptr (a __s64 slot). */
 	init_atom(&a[0], SYSLET_SYNC | SYSLET_STOP_ON_NEGATIVE, __NR_openat,
 		  (int64_t *)&fd_v, &a[1], &dirfd_v, &path_v, &flags_v, NULL);
-	init_atom(&a[1], SYSLET_STOP_ON_NON_POSITIVE | SYSLET_SKIP_TO_NEXT_ON_STOP,
+	init_atom(&a[1],
+		  SYSLET_STOP_ON_NON_POSITIVE | SYSLET_SKIP_TO_NEXT_ON_STOP,
 		  __NR_read, &ret_read, &a[3], &fd_v, &cursor, &len, NULL);
-	init_atom(&a[2], 0, __NR_close, &ret_close, NULL, &fd_v, NULL, NULL, NULL);
-	init_atom(&a[3], 0, SYSLET_NR_UMEM_ADD, &ret_add, &a[1],
-		  &cursor_addr, (uint64_t *)&ret_read, NULL, NULL);
+	init_atom(&a[2], 0, __NR_close, &ret_close, NULL, &fd_v, NULL, NULL,
+		  NULL);
+	init_atom(&a[3], 0, SYSLET_NR_UMEM_ADD, &ret_add, &a[1], &cursor_addr,
+		  (uint64_t *)&ret_read, NULL, NULL);
 	(void)ret_open;
 	ret = sys_async_exec(&a[0], NULL);
 	CHECK(ret == ptr2l(&a[2]), "read loop ended at %ld (close atom %ld)",
@@ -127,7 +135,8 @@ static void test_args(void)
 	uint64_t fd_v = 12345;
 
 	/* lseek(12345, 0, 0): EBADF. */
-	init_atom(&a, SYSLET_SYNC, __NR_lseek, &r, NULL, &fd_v, NULL, NULL, NULL);
+	init_atom(&a, SYSLET_SYNC, __NR_lseek, &r, NULL, &fd_v, NULL, NULL,
+		  NULL);
 	CHECK_EQ(sys_async_exec(&a, NULL), ptr2l(&a));
 	CHECK_EQ(r, -EBADF);
 	/* A NULL in slot 0 hides slot 1: lseek(0 = stdin ...) */
@@ -144,7 +153,8 @@ static void test_args(void)
 		static const char msg[] = "chains: hello from an atom\n";
 		uint64_t one = 1, p = (uintptr_t)msg, n = sizeof(msg) - 1;
 
-		init_atom(&a, SYSLET_SYNC, __NR_write, &r, NULL, &one, &p, &n, NULL);
+		init_atom(&a, SYSLET_SYNC, __NR_write, &r, NULL, &one, &p, &n,
+			  NULL);
 		CHECK_EQ(sys_async_exec(&a, NULL), ptr2l(&a));
 		CHECK_EQ(r, (int64_t)n);
 	}
@@ -185,6 +195,7 @@ int main(void)
 	test_args();
 	test_self_loop();
 	after = get_info();
-	CHECK(after.chains_inline > before.chains_inline, "chains_inline did not move");
+	CHECK(after.chains_inline > before.chains_inline,
+	      "chains_inline did not move");
 	return test_done();
 }

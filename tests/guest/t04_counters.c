@@ -11,7 +11,8 @@ int main(void)
 
 	test_name = "counters";
 	require_syslets(&b);
-	init_atom(&at[0], SYSLET_SYNC, __NR_getpid, &r, &at[1], NULL, NULL, NULL, NULL);
+	init_atom(&at[0], SYSLET_SYNC, __NR_getpid, &r, &at[1], NULL, NULL,
+		  NULL, NULL);
 	init_atom(&at[1], 0, __NR_getppid, &r, &at[2], NULL, NULL, NULL, NULL);
 	init_atom(&at[2], 0, __NR_getpid, &r, NULL, NULL, NULL, NULL, NULL);
 	b = get_info();

@@ -25,7 +25,8 @@ static long async_exec_xmm(struct syslet_uatom *a, struct async_head_user *ahu,
 		     "syscall\n\t"
 		     "movq %%xmm7, %[o]"
 		     : "=a"(ret), [o] "=r"(o)
-		     : "a"((long)SYSLET_NR_ASYNC_EXEC), "D"(a), "S"(ahu), [v] "r"(val)
+		     : "a"((long)SYSLET_NR_ASYNC_EXEC), "D"(a),
+		       "S"(ahu), [v] "r"(val)
 		     : "rcx", "r11", "memory", "xmm7");
 	*out = o;
 	return ret;
@@ -107,7 +108,8 @@ static void test_sync_blocks(void)
 		_exit(write(p[1], "abc", 3) == 3 ? 0 : 1);
 	}
 	fd_v = p[0];
-	init_atom(&atom, SYSLET_SYNC, __NR_read, &r, NULL, &fd_v, &buf_v, &len, NULL);
+	init_atom(&atom, SYSLET_SYNC, __NR_read, &r, NULL, &fd_v, &buf_v, &len,
+		  NULL);
 	b = get_info();
 	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), ptr2l(&atom));
 	a = get_info();
@@ -141,7 +143,8 @@ static void test_flags(void)
 	CHECK_EQ(ring_ready(&ring), 0);
 
 	/* SYSLET_ASYNC: async at once, even though nothing blocks. */
-	init_atom(&atom, SYSLET_ASYNC, __NR_getpid, &r, NULL, NULL, NULL, NULL, NULL);
+	init_atom(&atom, SYSLET_ASYNC, __NR_getpid, &r, NULL, NULL, NULL, NULL,
+		  NULL);
 	atom.private = 42;
 	b = get_info();
 	CHECK_EQ(sys_async_exec(&atom, &ring.ahu), 0);
@@ -263,7 +266,7 @@ static void test_full_ring(void)
 	readers_start(&rd, &ring);
 	readers_feed(&rd, "q", 1);
 	usleep(50000);
-	CHECK_EQ(ring_ready(&ring), 2);	/* full: the others wait */
+	CHECK_EQ(ring_ready(&ring), 2); /* full: the others wait */
 	while (got < NREADERS) {
 		long n = sys_async_wait(1, &ring.ahu);
 
@@ -369,8 +372,8 @@ static void test_kill(void)
 	usleep(100000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-	      "status %#x", status);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %#x",
+	      status);
 }
 
 int main(int argc, char **argv)

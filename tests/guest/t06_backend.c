@@ -17,25 +17,29 @@ static void report(unsigned int conc, int cold,
 		   const struct backend_counters *c)
 {
 	printf("backend: conc %u %s: submissions %llu cachemisses %llu inline %llu atoms %llu syscalls %llu\n",
-	       conc, cold ? "cold" : "hot",
-	       (unsigned long long)c->submissions,
+	       conc, cold ? "cold" : "hot", (unsigned long long)c->submissions,
 	       (unsigned long long)c->cachemisses,
-	       (unsigned long long)c->inline_done,
-	       (unsigned long long)c->atoms, (unsigned long long)c->syscalls);
+	       (unsigned long long)c->inline_done, (unsigned long long)c->atoms,
+	       (unsigned long long)c->syscalls);
 	CHECK_EQ(c->submissions, BC_NFILES);
 }
 
 static const struct bc_pass passes[] = {
-	{ 1, 0 }, { 8, 0 }, { 1, 1 }, { 8, 1 },
+	{ 1, 0 },
+	{ 8, 0 },
+	{ 1, 1 },
+	{ 8, 1 },
 };
 
 int main(void)
 {
 	/* An atom chain cannot know the bytes it read (BYTES_UNKNOWN). */
 	static const struct backend_check bc = {
-		.be = &atoms_kernel_backend, .passes = passes,
+		.be = &atoms_kernel_backend,
+		.passes = passes,
 		.npasses = sizeof(passes) / sizeof(passes[0]),
-		.check_bytes = 0, .report = report,
+		.check_bytes = 0,
+		.report = report,
 	};
 
 	test_name = "backend";

@@ -22,7 +22,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#define CHAIN	64
+#define CHAIN 64
 
 int main(void)
 {
@@ -32,7 +32,8 @@ int main(void)
 	/* The file chain: open, read, close (must follow read), umem_add. */
 	static struct syslet_uatom five[5], fa[4];
 	static int64_t fd, rret, cret;
-	static uint64_t dirfd_v, path_v, oflags_v, bsz_v = 4096, cursor, cursor_addr;
+	static uint64_t dirfd_v, path_v, oflags_v, bsz_v = 4096, cursor,
+						   cursor_addr;
 	static char fbuf[3 * 4096], wbuf[4096];
 	static const char fpath[] = "/mnt/mb4k";
 	double results[24];
@@ -42,22 +43,28 @@ int main(void)
 	test_name = "microbench";
 	require_syslets(NULL);
 	caddr = (uintptr_t)&counter;
-	init_atom(&one, SYSLET_SYNC, __NR_getppid, &r, NULL, NULL, NULL, NULL, NULL);
+	init_atom(&one, SYSLET_SYNC, __NR_getppid, &r, NULL, NULL, NULL, NULL,
+		  NULL);
 	for (i = 0; i < CHAIN; i++) {
 		init_atom(&chain[i], i ? 0 : SYSLET_SYNC, __NR_getppid, &r,
-			  i + 1 < CHAIN ? &chain[i + 1] : NULL, NULL, NULL, NULL, NULL);
+			  i + 1 < CHAIN ? &chain[i + 1] : NULL, NULL, NULL,
+			  NULL, NULL);
 		init_atom(&add[i], i ? 0 : SYSLET_SYNC, SYSLET_NR_UMEM_ADD, &r,
-			  i + 1 < CHAIN ? &add[i + 1] : NULL, &caddr, &inc, NULL, NULL);
+			  i + 1 < CHAIN ? &add[i + 1] : NULL, &caddr, &inc,
+			  NULL, NULL);
 	}
 	ring_init(&ring, 8);
-	init_atom(&async_atom, SYSLET_ASYNC, __NR_getppid, &r, NULL, NULL, NULL, NULL, NULL);
+	init_atom(&async_atom, SYSLET_ASYNC, __NR_getppid, &r, NULL, NULL, NULL,
+		  NULL, NULL);
 
 	BENCH("getppid via syscall(2)", 20000, syscall(__NR_getppid));
-	BENCH("getppid raw", 20000, raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0));
+	BENCH("getppid raw", 20000,
+	      raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0));
 	BENCH("async_exec, 1 SYNC getppid atom", 20000,
 	      fails += sys_async_exec(&one, NULL) != ptr2l(&one));
 	BENCH("64 raw getppid calls", 500,
-	      for (i = 0; i < CHAIN; i++) raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0));
+	      for (i = 0; i < CHAIN; i++)
+		      raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0));
 	BENCH("async_exec, chain of 64 getppid atoms", 500,
 	      fails += sys_async_exec(chain, NULL) != ptr2l(&chain[CHAIN - 1]));
 	BENCH("async_exec, chain of 64 umem_add atoms", 500,
@@ -70,12 +77,13 @@ int main(void)
 	/* Chains that may go async (no SYSLET_SYNC): they need a ring. */
 	init_atom(&one, 0, __NR_getppid, &r, NULL, NULL, NULL, NULL, NULL);
 	for (i = 0; i < 5; i++)
-		init_atom(&five[i], 0, __NR_getppid, &r, i < 4 ? &five[i + 1] : NULL,
-			  NULL, NULL, NULL, NULL);
+		init_atom(&five[i], 0, __NR_getppid, &r,
+			  i < 4 ? &five[i + 1] : NULL, NULL, NULL, NULL, NULL);
 	BENCH("async_exec, 1 getppid atom, ring (not SYNC)", 20000,
 	      fails += sys_async_exec(&one, &ring.ahu) != ptr2l(&one));
 	BENCH("4 raw getppid calls", 5000,
-	      for (i = 0; i < 4; i++) raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0));
+	      for (i = 0; i < 4; i++)
+		      raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0));
 	BENCH("async_exec, 5 getppid atoms, ring", 5000,
 	      fails += sys_async_exec(five, &ring.ahu) != ptr2l(&five[4]));
 
@@ -91,16 +99,21 @@ int main(void)
 	cursor_addr = (uintptr_t)&cursor;
 	init_atom(&fa[0], SYSLET_STOP_ON_NEGATIVE, __NR_openat, &fd, &fa[1],
 		  &dirfd_v, &path_v, &oflags_v, NULL);
-	init_atom(&fa[1], SYSLET_STOP_ON_NON_POSITIVE | SYSLET_SKIP_TO_NEXT_ON_STOP,
-		  __NR_read, &rret, &fa[3], (uint64_t *)&fd, &cursor, &bsz_v, NULL);
+	init_atom(&fa[1],
+		  SYSLET_STOP_ON_NON_POSITIVE | SYSLET_SKIP_TO_NEXT_ON_STOP,
+		  __NR_read, &rret, &fa[3], (uint64_t *)&fd, &cursor, &bsz_v,
+		  NULL);
 	init_atom(&fa[3], 0, SYSLET_NR_UMEM_ADD, NULL, &fa[1], &cursor_addr,
 		  &bsz_v, NULL, NULL);
 	init_atom(&fa[2], 0, __NR_close, &cret, NULL, (uint64_t *)&fd, NULL,
 		  NULL, NULL);
 	BENCH("openat/read/read/close, hot 4 KiB file", 2000,
-	      long fdl = raw_syscall6(__NR_openat, AT_FDCWD, (long)fpath, O_RDONLY, 0, 0, 0);
-	      fails += raw_syscall6(__NR_read, fdl, (long)fbuf, 4096, 0, 0, 0) != 4096;
-	      fails += raw_syscall6(__NR_read, fdl, (long)fbuf + 4096, 4096, 0, 0, 0) != 0;
+	      long fdl = raw_syscall6(__NR_openat, AT_FDCWD, (long)fpath,
+				      O_RDONLY, 0, 0, 0);
+	      fails +=
+	      raw_syscall6(__NR_read, fdl, (long)fbuf, 4096, 0, 0, 0) != 4096;
+	      fails += raw_syscall6(__NR_read, fdl, (long)fbuf + 4096, 4096, 0,
+				    0, 0) != 0;
 	      fails += raw_syscall6(__NR_close, fdl, 0, 0, 0, 0, 0) != 0);
 	BENCH("async_exec, file chain (5 atoms), hot 4 KiB", 2000,
 	      cursor = (uintptr_t)fbuf;

@@ -18,27 +18,39 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-#define ARENA_SIZE	(64 * 1024)
-#define NATOMS		64
-#define FUZZ_PER_CLASS	2000
-#define FUZZ_ASYNC	1000	/* the async classes hand off: costlier */
+#define ARENA_SIZE     (64 * 1024)
+#define NATOMS	       64
+#define FUZZ_PER_CLASS 2000
+#define FUZZ_ASYNC     1000 /* the async classes hand off: costlier */
 
 enum fuzz_class {
-	FZ_FLAGS, FZ_NR, FZ_ATOM_PTR, FZ_RET_PTR, FZ_ARG_PTR, FZ_LINKS,
-	FZ_RANDOM_BYTES, FZ_UMEM_ADD, FZ_FILES, FZ_INFO, FZ_WAIT,
-	FZ_BAD_RING, FZ_ASYNC, FZ_ASYNC_RANDOM, FZ_NR_CLASSES,
+	FZ_FLAGS,
+	FZ_NR,
+	FZ_ATOM_PTR,
+	FZ_RET_PTR,
+	FZ_ARG_PTR,
+	FZ_LINKS,
+	FZ_RANDOM_BYTES,
+	FZ_UMEM_ADD,
+	FZ_FILES,
+	FZ_INFO,
+	FZ_WAIT,
+	FZ_BAD_RING,
+	FZ_ASYNC,
+	FZ_ASYNC_RANDOM,
+	FZ_NR_CLASSES,
 };
 
 static const char *const class_names[FZ_NR_CLASSES] = {
-	"flags", "nr", "atom-ptr", "ret-ptr", "arg-ptr", "links",
-	"random-bytes", "umem-add", "files", "info", "wait", "bad-ring",
-	"async", "async-random",
+	"flags", "nr",		 "atom-ptr", "ret-ptr",	     "arg-ptr",
+	"links", "random-bytes", "umem-add", "files",	     "info",
+	"wait",	 "bad-ring",	 "async",    "async-random",
 };
 
 static uint64_t rng_state;
 static unsigned char *arena;
-static struct syslet_uatom *atoms;	/* NATOMS atoms inside the arena */
-static uint64_t *vals;			/* argument values inside the arena */
+static struct syslet_uatom *atoms; /* NATOMS atoms inside the arena */
+static uint64_t *vals; /* argument values inside the arena */
 static struct test_ring *ring;
 static long counts[FZ_NR_CLASSES], errnos[FZ_NR_CLASSES];
 static int fds[4];
@@ -61,10 +73,18 @@ static uint64_t pick(const uint64_t *v, size_t n)
 static uint64_t rnd_ptr(int allow_bad)
 {
 	static const uint64_t bad[] = {
-		0, 8, 0xfff, 0x1000, 0x7ffffffff000ULL, 0x7fffffffffffULL,
-		0x800000000000ULL, 0xffff800000000000ULL,
-		0xffff888000000000ULL, 0xffffffff81000000ULL,
-		0xfffffffffffff000ULL, 0xffffffffffffffffULL,
+		0,
+		8,
+		0xfff,
+		0x1000,
+		0x7ffffffff000ULL,
+		0x7fffffffffffULL,
+		0x800000000000ULL,
+		0xffff800000000000ULL,
+		0xffff888000000000ULL,
+		0xffffffff81000000ULL,
+		0xfffffffffffff000ULL,
+		0xffffffffffffffffULL,
 	};
 
 	if (allow_bad && rnd() % 4 == 0)
@@ -75,9 +95,27 @@ static uint64_t rnd_ptr(int allow_bad)
 static uint64_t rnd_val(void)
 {
 	static const uint64_t interesting[] = {
-		0, 1, 2, 3, 4, 5, 7, 8, 16, 64, 4096, 65536, 0x7fffffff,
-		0x80000000ULL, 0xffffffffULL, (uint64_t)-1, (uint64_t)-100,
-		(uint64_t)AT_FDCWD, O_RDONLY, O_RDWR | O_CREAT, O_WRONLY | O_TRUNC,
+		0,
+		1,
+		2,
+		3,
+		4,
+		5,
+		7,
+		8,
+		16,
+		64,
+		4096,
+		65536,
+		0x7fffffff,
+		0x80000000ULL,
+		0xffffffffULL,
+		(uint64_t)-1,
+		(uint64_t)-100,
+		(uint64_t)AT_FDCWD,
+		O_RDONLY,
+		O_RDWR | O_CREAT,
+		O_WRONLY | O_TRUNC,
 	};
 
 	switch (rnd() % 4) {
@@ -86,16 +124,17 @@ static uint64_t rnd_val(void)
 	case 1:
 		return rnd_ptr(1);
 	default:
-		return pick(interesting, sizeof(interesting) / sizeof(interesting[0]));
+		return pick(interesting,
+			    sizeof(interesting) / sizeof(interesting[0]));
 	}
 }
 
 static uint32_t rnd_nr(void)
 {
 	static const uint32_t nrs[] = {
-		__NR_read, __NR_write, __NR_open, __NR_close, __NR_fstat,
-		__NR_lseek, __NR_pread64, __NR_getpid, __NR_getppid,
-		__NR_openat, __NR_newfstatat, SYSLET_NR_UMEM_ADD,
+		__NR_read,    __NR_write,  __NR_open,	    __NR_close,
+		__NR_fstat,   __NR_lseek,  __NR_pread64,    __NR_getpid,
+		__NR_getppid, __NR_openat, __NR_newfstatat, SYSLET_NR_UMEM_ADD,
 	};
 
 	switch (rnd() % 8) {
@@ -113,7 +152,7 @@ static uint32_t rnd_flags(int chain_flags_ok)
 	uint32_t f = (uint32_t)rnd() & SYSLET_ALL_FLAGS;
 
 	if (rnd() % 16 == 0)
-		f |= 1u << (8 + rnd() % 24);	/* unknown bits */
+		f |= 1u << (8 + rnd() % 24); /* unknown bits */
 	if (!chain_flags_ok)
 		f = (f & ~SYSLET_CHAIN_FLAGS) | SYSLET_SYNC;
 	return f;
@@ -180,7 +219,8 @@ static void fuzz_one(enum fuzz_class cls)
 	case FZ_ATOM_PTR:
 		make_chain(n, SYSLET_SYNC);
 		atoms[rnd() % n].next = rnd_ptr(1);
-		ret = sys_async_exec(rnd() % 4 ? atoms : (void *)(uintptr_t)rnd_ptr(1),
+		ret = sys_async_exec(rnd() % 4 ? atoms :
+						 (void *)(uintptr_t)rnd_ptr(1),
 				     NULL);
 		break;
 	case FZ_RET_PTR:
@@ -195,16 +235,20 @@ static void fuzz_one(enum fuzz_class cls)
 			int j;
 
 			for (j = 0; j < SYSLET_NR_ARGS; j++)
-				atoms[i].arg_ptr[j] = rnd() % 3 ? rnd_ptr(1) : 0;
+				atoms[i].arg_ptr[j] = rnd() % 3 ? rnd_ptr(1) :
+								  0;
 			atoms[i].nr = rnd() % 2 ? __NR_lseek : __NR_fstat;
 		}
 		ret = sys_async_exec(atoms, NULL);
 		break;
 	case FZ_LINKS:
-		/* Random graph inside the atom array: loops, skips off the end. */
+		/* Random graph inside the atom array: loops, skips off the end.
+		 */
 		make_chain(NATOMS, SYSLET_SYNC);
 		for (i = 0; i < NATOMS; i++) {
-			atoms[i].next = rnd() % 8 ? (uintptr_t)&atoms[rnd() % NATOMS] : 0;
+			atoms[i].next =
+				rnd() % 8 ? (uintptr_t)&atoms[rnd() % NATOMS] :
+					    0;
 			/* Known flags only: an unknown bit ends it at once. */
 			atoms[i].flags = (uint32_t)rnd() & SYSLET_ALL_FLAGS &
 					 ~SYSLET_CHAIN_FLAGS;
@@ -217,7 +261,8 @@ static void fuzz_one(enum fuzz_class cls)
 		for (i = 0; i < n * (int)sizeof(*atoms); i++)
 			((unsigned char *)atoms)[i] = (unsigned char)rnd();
 		for (i = 0; i < n; i++) {
-			if (atoms[i].nr == __NR_write || atoms[i].nr == __NR_open ||
+			if (atoms[i].nr == __NR_write ||
+			    atoms[i].nr == __NR_open ||
 			    atoms[i].nr == __NR_openat)
 				atoms[i].nr = __NR_getpid;
 			/* Mostly known flags, so the atoms actually run. */
@@ -226,11 +271,13 @@ static void fuzz_one(enum fuzz_class cls)
 			/* Mostly allowed syscalls with random everything else. */
 			if (rnd() % 2)
 				atoms[i].nr = rnd_nr();
-			if (atoms[i].nr == __NR_write || atoms[i].nr == __NR_open ||
+			if (atoms[i].nr == __NR_write ||
+			    atoms[i].nr == __NR_open ||
 			    atoms[i].nr == __NR_openat)
 				atoms[i].nr = __NR_getppid;
 		}
-		atoms[0].flags = (atoms[0].flags & ~SYSLET_CHAIN_FLAGS) | SYSLET_SYNC;
+		atoms[0].flags = (atoms[0].flags & ~SYSLET_CHAIN_FLAGS) |
+				 SYSLET_SYNC;
 		ret = sys_async_exec(atoms, NULL);
 		break;
 	case FZ_UMEM_ADD:
@@ -240,7 +287,10 @@ static void fuzz_one(enum fuzz_class cls)
 			vals[NATOMS + 2 * i] = rnd_ptr(1);
 			vals[NATOMS + 2 * i + 1] = rnd_val();
 			atoms[i].arg_ptr[0] = (uintptr_t)&vals[NATOMS + 2 * i];
-			atoms[i].arg_ptr[1] = rnd() % 8 ? (uintptr_t)&vals[NATOMS + 2 * i + 1] : 0;
+			atoms[i].arg_ptr[1] =
+				rnd() % 8 ?
+					(uintptr_t)&vals[NATOMS + 2 * i + 1] :
+					0;
 		}
 		ret = sys_async_exec(atoms, NULL);
 		break;
@@ -249,13 +299,14 @@ static void fuzz_one(enum fuzz_class cls)
 		make_chain(n, SYSLET_SYNC);
 		for (i = 0; i < n; i++) {
 			static const uint32_t nrs[] = {
-				__NR_read, __NR_write, __NR_pread64, __NR_lseek,
-				__NR_fstat, __NR_close,
+				__NR_read,  __NR_write, __NR_pread64,
+				__NR_lseek, __NR_fstat, __NR_close,
 			};
 
 			atoms[i].nr = nrs[rnd() % 6];
 			rnd_args(&atoms[i]);
-			atoms[i].flags = i ? rnd_flags(0) & ~SYSLET_CHAIN_FLAGS :
+			atoms[i].flags = i ? rnd_flags(0) &
+							 ~SYSLET_CHAIN_FLAGS :
 					     SYSLET_SYNC;
 		}
 		ret = sys_async_exec(atoms, NULL);
@@ -270,8 +321,10 @@ static void fuzz_one(enum fuzz_class cls)
 		}
 		break;
 	case FZ_INFO:
-		ret = sys_syslet_info(rnd() % 2 ? (void *)(uintptr_t)rnd_ptr(1) :
-				      (void *)vals, (unsigned int)rnd_val());
+		ret = sys_syslet_info(rnd() % 2 ?
+					      (void *)(uintptr_t)rnd_ptr(1) :
+					      (void *)vals,
+				      (unsigned int)rnd_val());
 		break;
 	case FZ_WAIT:
 		ret = sys_async_wait((unsigned int)rnd() % 4,
@@ -279,7 +332,8 @@ static void fuzz_one(enum fuzz_class cls)
 						 &ring->ahu);
 		break;
 	case FZ_BAD_RING: {
-		struct async_head_user *ahu = (void *)(arena + ARENA_SIZE - 4096);
+		struct async_head_user *ahu =
+			(void *)(arena + ARENA_SIZE - 4096);
 
 		/*
 		 * Field by field, so that completion_ring can only point into
@@ -287,21 +341,24 @@ static void fuzz_one(enum fuzz_class cls)
 		 */
 		memset(ahu, 0, sizeof(*ahu));
 		ahu->kernel_ring_idx = rnd() % 2 ? 0 : (uint32_t)rnd();
-		ahu->user_ring_idx = rnd() % 2 ? ahu->kernel_ring_idx : (uint32_t)rnd();
-		ahu->ring_size = rnd() % 2 ? 1u << (rnd() % 32) : (uint32_t)rnd_val();
+		ahu->user_ring_idx = rnd() % 2 ? ahu->kernel_ring_idx :
+						 (uint32_t)rnd();
+		ahu->ring_size = rnd() % 2 ? 1u << (rnd() % 32) :
+					     (uint32_t)rnd_val();
 		ahu->flags = rnd() % 4 ? 0 : (uint32_t)rnd();
 		ahu->completion_ring = rnd_ptr(1);
 		if (ahu->completion_ring >= (uintptr_t)arena &&
 		    ahu->completion_ring < (uintptr_t)arena + ARENA_SIZE &&
 		    ahu->ring_size <= 16)
-			ahu->completion_ring = (uintptr_t)arena + ARENA_SIZE / 2;
+			ahu->completion_ring =
+				(uintptr_t)arena + ARENA_SIZE / 2;
 		ahu->clet_trampoline = rnd_val();
 		if (rnd() % 4 == 0)
 			ahu->reserved[rnd() % 4] = rnd();
 		make_chain(n, rnd() % 2 ? SYSLET_ASYNC : 0);
-		ret = sys_async_exec(atoms, rnd() % 8 ? ahu :
-				     (void *)(uintptr_t)rnd_ptr(1));
-		if (ret == 0)	/* a valid ring after all: drain it */
+		ret = sys_async_exec(
+			atoms, rnd() % 8 ? ahu : (void *)(uintptr_t)rnd_ptr(1));
+		if (ret == 0) /* a valid ring after all: drain it */
 			sys_async_wait(0, ahu);
 		break;
 	}
@@ -309,11 +366,13 @@ static void fuzz_one(enum fuzz_class cls)
 	case FZ_ASYNC_RANDOM: {
 		struct syslet_completion c;
 
-		make_chain(n, SYSLET_ASYNC | (rnd() % 4 ? 0 : SYSLET_NO_COMPLETE));
+		make_chain(n,
+			   SYSLET_ASYNC | (rnd() % 4 ? 0 : SYSLET_NO_COMPLETE));
 		if (cls == FZ_ASYNC_RANDOM) {
 			for (i = 0; i < n; i++) {
 				atoms[i].nr = rnd_nr();
-				if (atoms[i].nr == __NR_write || atoms[i].nr == __NR_open ||
+				if (atoms[i].nr == __NR_write ||
+				    atoms[i].nr == __NR_open ||
 				    atoms[i].nr == __NR_openat)
 					atoms[i].nr = __NR_getppid;
 				if (rnd() % 2)
@@ -321,7 +380,8 @@ static void fuzz_one(enum fuzz_class cls)
 				if (rnd() % 8 == 0)
 					atoms[i].ret_ptr = rnd_ptr(1);
 				if (i && rnd() % 4 == 0)
-					atoms[i].flags = rnd_flags(0) & ~SYSLET_CHAIN_FLAGS;
+					atoms[i].flags = rnd_flags(0) &
+							 ~SYSLET_CHAIN_FLAGS;
 			}
 			if (rnd() % 8 == 0)
 				atoms[rnd() % n].next = rnd_ptr(1);
@@ -379,7 +439,7 @@ int main(void)
 	struct shared {
 		long counts[FZ_NR_CLASSES], errnos[FZ_NR_CLASSES];
 		int finished;
-	} *sh;
+	} * sh;
 	FILE *f;
 	const char *seed_env = getenv("FUZZ_SEED");
 	uint64_t seed = seed_env ? strtoull(seed_env, NULL, 0) : 0x5eed5eedULL;
@@ -403,12 +463,15 @@ int main(void)
 		setup();
 		for (c = 0; c < FZ_NR_CLASSES; c++) {
 			long n = (c == FZ_ASYNC || c == FZ_ASYNC_RANDOM ||
-				  c == FZ_BAD_RING) ? FUZZ_ASYNC : FUZZ_PER_CLASS;
+				  c == FZ_BAD_RING) ?
+					 FUZZ_ASYNC :
+					 FUZZ_PER_CLASS;
 
-			if (c == FZ_NR || c == FZ_LINKS || c == FZ_RANDOM_BYTES ||
-			    c == FZ_FLAGS || c == FZ_FILES || c == FZ_UMEM_ADD ||
+			if (c == FZ_NR || c == FZ_LINKS ||
+			    c == FZ_RANDOM_BYTES || c == FZ_FLAGS ||
+			    c == FZ_FILES || c == FZ_UMEM_ADD ||
 			    c == FZ_ARG_PTR)
-				n *= 8;	/* the cheap synchronous classes */
+				n *= 8; /* the cheap synchronous classes */
 			while (counts[c] < n)
 				fuzz_one(c);
 		}

@@ -14,8 +14,8 @@
 #include <signal.h>
 #include <time.h>
 
-#define THREADS		4
-#define CHAINS		150
+#define THREADS 4
+#define CHAINS	150
 
 static int pipes[THREADS][2];
 static volatile int stop_signals;
@@ -72,7 +72,8 @@ static void *worker(void *arg)
 	for (i = 0; i < CHAINS; i++) {
 		long ret;
 
-		init_atom(&atom, 0, __NR_read, &r, NULL, &fd_v, &buf_v, &len, NULL);
+		init_atom(&atom, 0, __NR_read, &r, NULL, &fd_v, &buf_v, &len,
+			  NULL);
 		atom.private = i;
 		r = 0;
 		acc = acc * 1.5 + 0.25;
@@ -94,7 +95,8 @@ static void *worker(void *arg)
 				pending = 0;
 			}
 		} else if (ret == ptr2l(&atom) && r == -EINTR) {
-			/* A signal hit the read before it blocked: no restart for atoms. */
+			/* A signal hit the read before it blocked: no restart
+			 * for atoms. */
 			acc = (acc - 0.25) / 1.5;
 			i--;
 			continue;

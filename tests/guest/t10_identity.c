@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 
 #ifndef RSEQ_SIG
-#define RSEQ_SIG	0x53053053
+#define RSEQ_SIG 0x53053053
 #endif
 
 static void go_async_on_pipe(void)
@@ -60,7 +60,8 @@ static void test_identity(void)
 	CHECK_EQ(syscall(SYS_get_robust_list, 0, &head0, &len0), 0);
 
 	go_async_on_pipe();
-	printf("identity: tid %d -> %d after the cachemiss\n", tid0, (int)gettid());
+	printf("identity: tid %d -> %d after the cachemiss\n", tid0,
+	       (int)gettid());
 	CHECK(gettid() != tid0, "the tid did not change: no handoff?");
 
 	CHECK_EQ(sigaltstack(NULL, &old), 0);
@@ -68,10 +69,12 @@ static void test_identity(void)
 	      "sigaltstack did not move");
 	CHECK_EQ(sigprocmask(SIG_BLOCK, NULL, &cur), 0);
 	CHECK(sigismember(&cur, SIGUSR2) && sigismember(&cur, SIGWINCH) &&
-	      !sigismember(&cur, SIGUSR1), "signal mask did not move");
+		      !sigismember(&cur, SIGUSR1),
+	      "signal mask did not move");
 	CHECK_EQ(syscall(SYS_get_robust_list, 0, &head1, &len1), 0);
-	CHECK(head1 == head0 && len1 == len0, "robust list did not move (%p -> %p)",
-	      (void *)head0, (void *)head1);
+	CHECK(head1 == head0 && len1 == len0,
+	      "robust list did not move (%p -> %p)", (void *)head0,
+	      (void *)head1);
 
 	/* rseq: glibc registered its area for the old thread. */
 	if (__rseq_size) {
@@ -81,10 +84,13 @@ static void test_identity(void)
 		 * __rseq_size is the feature size (20); the registration
 		 * used the 6.1 struct size, which unregister must repeat.
 		 */
-		r = raw(syscall(SYS_rseq, area, 32, 1 /* UNREGISTER */, RSEQ_SIG));
-		CHECK(r == 0, "rseq area not registered to the new thread (%ld)", r);
+		r = raw(syscall(SYS_rseq, area, 32, 1 /* UNREGISTER */,
+				RSEQ_SIG));
+		CHECK(r == 0,
+		      "rseq area not registered to the new thread (%ld)", r);
 		if (r == 0)
-			CHECK_EQ(raw(syscall(SYS_rseq, area, 32, 0, RSEQ_SIG)), 0);
+			CHECK_EQ(raw(syscall(SYS_rseq, area, 32, 0, RSEQ_SIG)),
+				 0);
 	} else {
 		printf("identity: glibc did not register rseq, not checked\n");
 	}
@@ -102,7 +108,8 @@ static void test_ptraced(void)
 
 		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
 		raise(SIGSTOP);
-		init_atom(&a, SYSLET_SYNC, __NR_getpid, &r, NULL, NULL, NULL, NULL, NULL);
+		init_atom(&a, SYSLET_SYNC, __NR_getpid, &r, NULL, NULL, NULL,
+			  NULL, NULL);
 		_exit(sys_async_exec(&a, NULL) == -EPERM ? 0 : 1);
 	}
 	waitpid(pid, &status, 0);
@@ -132,7 +139,8 @@ static void test_stop_cont(void)
 		ring_init(&ring, 8);
 		fd_v = p[0];
 		buf_v = (uintptr_t)buf;
-		init_atom(&atom, 0, __NR_read, &r, NULL, &fd_v, &buf_v, &len, NULL);
+		init_atom(&atom, 0, __NR_read, &r, NULL, &fd_v, &buf_v, &len,
+			  NULL);
 		if (sys_async_exec(&atom, &ring.ahu) != 0)
 			_exit(2);
 		while (sys_async_wait(1, &ring.ahu) < 1)

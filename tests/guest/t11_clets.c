@@ -17,8 +17,8 @@
 #include "atoms/raw_syscall.h"
 #include "clets/clet_sys.h"
 
-#define STACK_SIZE	(64 * 1024)
-#define NPIPES		8
+#define STACK_SIZE (64 * 1024)
+#define NPIPES	   8
 
 static struct test_ring ring;
 static char stacks[NPIPES + 1][STACK_SIZE] __attribute__((aligned(16)));
@@ -62,7 +62,7 @@ static void test_sync(void)
 	CHECK_EQ(ret, 1);
 	CHECK_EQ(r, 41);
 	CHECK(seen_local >= (uintptr_t)stacks[0] &&
-	      seen_local < (uintptr_t)top(0),
+		      seen_local < (uintptr_t)top(0),
 	      "local at %#lx not on the clet stack %p..%p",
 	      (unsigned long)seen_local, (void *)stacks[0], top(0));
 	CHECK_EQ(seen_cs & 3, 3);
@@ -70,13 +70,16 @@ static void test_sync(void)
 	CHECK_EQ(clet_sys_exec(probe_clet, 5, top(0), &ring.ahu, NULL), 1);
 	/* Unaligned stack top is rounded down. */
 	r = 0;
-	CHECK_EQ(clet_sys_exec(probe_clet, 7, (char *)top(0) - 5, &ring.ahu, &r), 1);
+	CHECK_EQ(
+		clet_sys_exec(probe_clet, 7, (char *)top(0) - 5, &ring.ahu, &r),
+		1);
 	CHECK_EQ(r, 15);
 	for (i = 0; i < 1000; i++) {
 		r = -1;
 		ret = clet_sys_exec(probe_clet, i, top(0), &ring.ahu, &r);
 		if (ret != 1 || r != 2 * i + 1) {
-			CHECK(0, "iteration %d: ret %ld r %lld", i, ret, (long long)r);
+			CHECK(0, "iteration %d: ret %ld r %lld", i, ret,
+			      (long long)r);
 			break;
 		}
 	}
@@ -158,7 +161,8 @@ static void test_many(void)
 			CHECK(0, "completion %d missing", i);
 			break;
 		}
-		CHECK(c.cookie < NPIPES, "cookie %llu", (unsigned long long)c.cookie);
+		CHECK(c.cookie < NPIPES, "cookie %llu",
+		      (unsigned long long)c.cookie);
 		CHECK_EQ(c.result, 200 + (long long)c.cookie);
 		CHECK_EQ(c.kind, SYSLET_COMPLETION_CLET);
 		seen |= 1u << c.cookie;
@@ -203,7 +207,8 @@ static long nest_clet(unsigned long arg)
 
 	if (arg == 0)
 		return clet_sys_exec(probe_clet, 1, top(1), &ring.ahu, &r);
-	init_atom(&atom, SYSLET_SYNC, __NR_getppid, &r, NULL, NULL, NULL, NULL, NULL);
+	init_atom(&atom, SYSLET_SYNC, __NR_getppid, &r, NULL, NULL, NULL, NULL,
+		  NULL);
 	return raw_syscall6(SYSLET_NR_ASYNC_EXEC, (long)&atom, 0, 0, 0, 0, 0);
 }
 
@@ -236,11 +241,13 @@ static void test_safety(void)
 	pid_t pid;
 
 	/* async_return without a clet. */
-	CHECK_EQ(raw_syscall6(SYSLET_NR_ASYNC_RETURN, 5, 0, 0, 0, 0, 0), -EINVAL);
+	CHECK_EQ(raw_syscall6(SYSLET_NR_ASYNC_RETURN, 5, 0, 0, 0, 0, 0),
+		 -EINVAL);
 	CHECK_EQ(clet_sys_return(0), -EINVAL);
 
 	st = in_child(null_clet, 0, 0);
-	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "NULL clet: status %#x", st);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+	      "NULL clet: status %#x", st);
 	CHECK_EQ(pipe(pipes[0]), 0);
 	st = in_child(block_then_fault_clet, 0, 50);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
@@ -248,7 +255,8 @@ static void test_safety(void)
 	close(pipes[0][0]);
 	close(pipes[0][1]);
 	st = in_child(exit_clet, 7, 0);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7, "exit clet: status %#x", st);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7, "exit clet: status %#x",
+	      st);
 
 	pid = fork();
 	if (pid == 0) {
@@ -258,7 +266,8 @@ static void test_safety(void)
 	usleep(100000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
-	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "loop clet: status %#x", st);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+	      "loop clet: status %#x", st);
 
 	/* Nesting is refused inside the clet. */
 	CHECK_EQ(clet_sys_exec(nest_clet, 0, top(0), &ring.ahu, &r), 1);
@@ -279,23 +288,40 @@ static void test_bad_args(void)
 	int64_t r = 0;
 	void *unmapped;
 
-	unmapped = mmap(NULL, 65536, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unmapped = mmap(NULL, 65536, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			0);
 	CHECK(unmapped != MAP_FAILED, "mmap");
 
 	CHECK_EQ(clet_sys_exec(NULL, 0, top(0), &ring.ahu, &r), -EINVAL);
-	CHECK_EQ(clet_sys_exec((clet_sys_fn)noncanon, 0, top(0), &ring.ahu, &r), -EINVAL);
-	CHECK_EQ(clet_sys_exec((clet_sys_fn)kernel_addr, 0, top(0), &ring.ahu, &r), -EINVAL);
+	CHECK_EQ(clet_sys_exec((clet_sys_fn)noncanon, 0, top(0), &ring.ahu, &r),
+		 -EINVAL);
+	CHECK_EQ(clet_sys_exec((clet_sys_fn)kernel_addr, 0, top(0), &ring.ahu,
+			       &r),
+		 -EINVAL);
 	CHECK_EQ(clet_sys_exec(probe_clet, 0, NULL, &ring.ahu, &r), -EFAULT);
-	CHECK_EQ(clet_sys_exec(probe_clet, 0, (void *)8, &ring.ahu, &r), -EFAULT);
-	CHECK_EQ(clet_sys_exec(probe_clet, 0, (char *)unmapped + 65536, &ring.ahu, &r), -EFAULT);
-	CHECK_EQ(clet_sys_exec(probe_clet, 0, (void *)kernel_addr, &ring.ahu, &r), -EFAULT);
-	CHECK_EQ(clet_sys_exec(probe_clet, 0, (void *)noncanon, &ring.ahu, &r), -EFAULT);
-	CHECK_EQ(clet_sys_exec(probe_clet, 0, (void *)probe_clet, &ring.ahu, &r), -EFAULT);
+	CHECK_EQ(clet_sys_exec(probe_clet, 0, (void *)8, &ring.ahu, &r),
+		 -EFAULT);
+	CHECK_EQ(clet_sys_exec(probe_clet, 0, (char *)unmapped + 65536,
+			       &ring.ahu, &r),
+		 -EFAULT);
+	CHECK_EQ(clet_sys_exec(probe_clet, 0, (void *)kernel_addr, &ring.ahu,
+			       &r),
+		 -EFAULT);
+	CHECK_EQ(clet_sys_exec(probe_clet, 0, (void *)noncanon, &ring.ahu, &r),
+		 -EFAULT);
+	CHECK_EQ(
+		clet_sys_exec(probe_clet, 0, (void *)probe_clet, &ring.ahu, &r),
+		-EFAULT);
 	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), NULL, &r), -EINVAL);
 	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), unmapped, &r), -EFAULT);
-	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), (void *)kernel_addr, &r), -EFAULT);
-	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), &ring.ahu, (int64_t *)kernel_addr), -EFAULT);
-	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), &ring.ahu, (int64_t *)noncanon), -EFAULT);
+	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), (void *)kernel_addr, &r),
+		 -EFAULT);
+	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), &ring.ahu,
+			       (int64_t *)kernel_addr),
+		 -EFAULT);
+	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), &ring.ahu,
+			       (int64_t *)noncanon),
+		 -EFAULT);
 	bad = ring;
 	bad.ahu.clet_trampoline = 0;
 	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), &bad.ahu, &r), -EINVAL);
@@ -308,7 +334,8 @@ static void test_bad_args(void)
 	bad.ahu.reserved[0] = 1;
 	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), &bad.ahu, &r), -EINVAL);
 	/* A fault storing the sync result: the clet ran, -EFAULT. */
-	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), &ring.ahu, unmapped), -EFAULT);
+	CHECK_EQ(clet_sys_exec(probe_clet, 0, top(0), &ring.ahu, unmapped),
+		 -EFAULT);
 	munmap(unmapped, 65536);
 }
 
@@ -326,10 +353,15 @@ static uint64_t rnd(void)
 static unsigned long bad_addr(void *unmapped)
 {
 	switch (rnd() % 4) {
-	case 0: return 0xffff800000000000UL | rnd();	/* kernel half */
-	case 1: return (rnd() | 0x0000800000000000UL) & 0x7fffffffffffffffUL; /* non-canonical */
-	case 2: return (unsigned long)unmapped + (rnd() % 65536);
-	default: return rnd() % 4096;			/* NULL page */
+	case 0:
+		return 0xffff800000000000UL | rnd(); /* kernel half */
+	case 1:
+		return (rnd() | 0x0000800000000000UL) &
+		       0x7fffffffffffffffUL; /* non-canonical */
+	case 2:
+		return (unsigned long)unmapped + (rnd() % 65536);
+	default:
+		return rnd() % 4096; /* NULL page */
 	}
 }
 
@@ -348,28 +380,35 @@ static void test_fuzz(void)
 			unsigned long a = bad_addr(unmapped);
 
 			switch (cls) {
-			case 0:	/* fn: kernel or non-canonical */
+			case 0: /* fn: kernel or non-canonical */
 				if (a < 0x0000800000000000UL)
 					a |= 0xffff800000000000UL;
-				ret = clet_sys_exec((clet_sys_fn)a, rnd(), top(0), &ring.ahu, &r);
+				ret = clet_sys_exec((clet_sys_fn)a, rnd(),
+						    top(0), &ring.ahu, &r);
 				break;
-			case 1:	/* stack */
-				ret = clet_sys_exec(probe_clet, 0, (void *)a, &ring.ahu, &r);
+			case 1: /* stack */
+				ret = clet_sys_exec(probe_clet, 0, (void *)a,
+						    &ring.ahu, &r);
 				break;
-			case 2:	/* ahu */
-				ret = clet_sys_exec(probe_clet, 0, top(0), (void *)a, &r);
+			case 2: /* ahu */
+				ret = clet_sys_exec(probe_clet, 0, top(0),
+						    (void *)a, &r);
 				break;
-			case 3:	/* ret */
+			case 3: /* ret */
 				if (a < 0x0000800000000000UL)
 					a |= 0xffff800000000000UL;
-				ret = clet_sys_exec(probe_clet, 0, top(0), &ring.ahu, (int64_t *)a);
+				ret = clet_sys_exec(probe_clet, 0, top(0),
+						    &ring.ahu, (int64_t *)a);
 				break;
 			default: /* ring header */
 				bad = ring;
-				bad.ahu.clet_trampoline = (rnd() & 1) ? a | 0xffff800000000000UL : 0;
+				bad.ahu.clet_trampoline =
+					(rnd() & 1) ? a | 0xffff800000000000UL :
+						      0;
 				bad.ahu.ring_size = (uint32_t)rnd();
 				bad.ahu.flags = (uint32_t)rnd() | 1;
-				ret = clet_sys_exec(probe_clet, 0, top(0), &bad.ahu, &r);
+				ret = clet_sys_exec(probe_clet, 0, top(0),
+						    &bad.ahu, &r);
 				break;
 			}
 			n[cls]++;
@@ -379,8 +418,8 @@ static void test_fuzz(void)
 		CHECK(bad_ret[cls] == 0, "class %d: %lu of %lu accepted", cls,
 		      bad_ret[cls], n[cls]);
 	}
-	printf("clets: fuzz: %lu+%lu+%lu+%lu+%lu bad calls refused\n",
-	       n[0], n[1], n[2], n[3], n[4]);
+	printf("clets: fuzz: %lu+%lu+%lu+%lu+%lu bad calls refused\n", n[0],
+	       n[1], n[2], n[3], n[4]);
 	munmap(unmapped, 65536);
 	/* Still healthy. */
 	CHECK_EQ(clet_sys_exec(probe_clet, 4, top(0), &ring.ahu, &r), 1);

@@ -46,7 +46,8 @@ int main(void)
 	require_syslets(NULL);
 	ring_init(&ring, 8);
 	ring.ahu.clet_trampoline = (uint64_t)(uintptr_t)clet_trampoline;
-	if (clet_sys_exec(empty_clet, 1, stack + sizeof(stack), &ring.ahu, &r) != 1)
+	if (clet_sys_exec(empty_clet, 1, stack + sizeof(stack), &ring.ahu,
+			  &r) != 1)
 		test_skip("clet_exec does not run clets on this kernel");
 	CHECK_EQ(pipe(pfd), 0);
 
@@ -57,8 +58,8 @@ int main(void)
 				     &ring.ahu, &r) != 1);
 	/* Where the time goes: entry + checks only, then up to the ring. */
 	BENCH("clet_exec refused early (fn NULL)", 20000,
-	      fails += clet_sys_exec(NULL, 0, stack + sizeof(stack),
-				     &ring.ahu, &r) != -EINVAL);
+	      fails += clet_sys_exec(NULL, 0, stack + sizeof(stack), &ring.ahu,
+				     &r) != -EINVAL);
 	ring.ahu.ring_size = 3;
 	BENCH("clet_exec refused at the ring check", 20000,
 	      fails += clet_sys_exec(empty_clet, 0, stack + sizeof(stack),
@@ -75,7 +76,8 @@ int main(void)
 	      fails += sys_async_wait(1, &ring.ahu) < 1;
 	      fails += !ring_pop(&ring, &c));
 	printf("microbench: empty clet round trip = %.2f null syscalls "
-	       "(target <= 2.5)\n", results[1] / results[0]);
+	       "(target <= 2.5)\n",
+	       results[1] / results[0]);
 	CHECK_EQ(fails, 0);
 	return test_done();
 }

@@ -7,7 +7,8 @@
  * the right length, exactly once. The files and the checks common to both
  * kernel backends are in backend_check.h (shared with t06).
  *
- * EXTRA_SRCS: clets/clets_kernel.c clets/clet_kernel.c clets/clet_sys.c clets/file_clet.c harness/file_buf.c
+ * EXTRA_SRCS: clets/clets_kernel.c clets/clet_kernel.c clets/clet_sys.c
+ * EXTRA_SRCS: clets/file_clet.c harness/file_buf.c
  */
 #include "backend_check.h"
 
@@ -18,8 +19,7 @@ static void report(unsigned int conc, int cold,
 		   const struct backend_counters *c)
 {
 	printf("clets-backend: conc %u %s: upcalls %llu cachemisses %llu inline %llu syscalls %llu\n",
-	       conc, cold ? "cold" : "hot",
-	       (unsigned long long)c->upcalls,
+	       conc, cold ? "cold" : "hot", (unsigned long long)c->upcalls,
 	       (unsigned long long)c->cachemisses,
 	       (unsigned long long)c->inline_done,
 	       (unsigned long long)c->syscalls);
@@ -34,9 +34,11 @@ int main(void)
 {
 	/* A clet adds up what its reads return: it knows the length. */
 	static const struct backend_check bc = {
-		.be = &clets_kernel_backend, .passes = passes,
+		.be = &clets_kernel_backend,
+		.passes = passes,
 		.npasses = sizeof(passes) / sizeof(passes[0]),
-		.check_bytes = 1, .report = report,
+		.check_bytes = 1,
+		.report = report,
 	};
 
 	test_name = "clets-backend";

@@ -18,9 +18,9 @@
 
 #include "clets/clet_sys.h"
 
-#define STACK_SIZE	(64 * 1024)
+#define STACK_SIZE (64 * 1024)
 /* Long enough that the filter always lands while the loop runs. */
-#define LOOP_ATOMS	(1ULL << 30)
+#define LOOP_ATOMS (1ULL << 30)
 
 static char stack[STACK_SIZE] __attribute__((aligned(16)));
 static struct test_ring ring;
@@ -40,8 +40,8 @@ static long allow_all_filter(unsigned int flags)
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	return raw(syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags,
-			   &prog));
+	return raw(
+		syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog));
 }
 
 static void check_calls(long expect_chain, long expect_clet)
@@ -52,14 +52,14 @@ static void check_calls(long expect_chain, long expect_clet)
 
 	init_atom(&sync_atom, SYSLET_SYNC, __NR_getpid, &r, NULL, NULL, NULL,
 		  NULL, NULL);
-	init_atom(&ring_atom, 0, __NR_getpid, &r, NULL, NULL, NULL, NULL,
-		  NULL);
+	init_atom(&ring_atom, 0, __NR_getpid, &r, NULL, NULL, NULL, NULL, NULL);
 	CHECK_EQ(sys_async_exec(&sync_atom, NULL),
 		 expect_chain ? expect_chain : ptr2l(&sync_atom));
 	CHECK_EQ(sys_async_exec(&ring_atom, &ring.ahu),
 		 expect_chain ? expect_chain : ptr2l(&ring_atom));
 	CHECK_EQ(clet_sys_exec(seven_clet, 35, stack + STACK_SIZE, &ring.ahu,
-			       &cret), expect_clet);
+			       &cret),
+		 expect_clet);
 	if (!expect_clet)
 		CHECK_EQ(cret, 0);
 	else if (expect_clet == 1)
