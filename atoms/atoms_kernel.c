@@ -51,13 +51,9 @@ static int atoms_kernel_available(char *why, size_t why_len)
 		  SYSLET_SYNC, NULL, 0);
 	r = async_exec_sys(&atom, NULL);
 	if (r != (long)(uintptr_t)&atom) {
-		const char *what = r < 0 ? strerror((int)-r) : "bad return";
-		const char *hint = "";
-
-		if (r == -EPERM)
-			hint = ": the process is ptraced or seccomp-filtered";
-		snprintf(why, why_len,
-			 "async_exec refused a trial chain (%s)%s", what, hint);
+		syslet_trial_refused(why, why_len,
+				     "async_exec refused a trial chain", r,
+				     NULL);
 		return 0;
 	}
 	return 1;

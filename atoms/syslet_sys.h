@@ -72,4 +72,26 @@ static inline int syslet_handshake(struct syslet_info *info, char *why,
 	return 0;
 }
 
+/*
+ * Write to why how a trial call (async_exec or clet_exec) that answered
+ * ret was refused: "<refusal> (<reason>)<hint>". enosys names what
+ * -ENOSYS means for that call; the reason is strerror() otherwise, and
+ * "bad return" for an answer that is not an error but not the expected
+ * one either.
+ */
+static inline void syslet_trial_refused(char *why, size_t why_len,
+					const char *refusal, long ret,
+					const char *enosys)
+{
+	const char *reason = "bad return", *hint = "";
+
+	if (ret == -ENOSYS && enosys)
+		reason = enosys;
+	else if (ret < 0)
+		reason = strerror((int)-ret);
+	if (ret == -EPERM)
+		hint = ": the process is ptraced or seccomp-filtered";
+	snprintf(why, why_len, "%s (%s)%s", refusal, reason, hint);
+}
+
 #endif

@@ -67,16 +67,9 @@ int clet_kernel_probe(char *why, size_t why_len)
 	ahu.clet_trampoline = (uint64_t)(uintptr_t)clet_trampoline;
 	r = clet_sys_exec(probe_fn, 41, stack + sizeof(stack), &ahu, &ret);
 	if (r != 1 || ret != 42) {
-		const char *what = "bad return", *hint = "";
-
-		if (r == -ENOSYS)
-			what = "ENOSYS: this kernel has no clets";
-		else if (r < 0)
-			what = strerror((int)-r);
-		if (r == -EPERM)
-			hint = ": the process is ptraced or seccomp-filtered";
-		snprintf(why, why_len, "clet_exec refused a trial clet (%s)%s",
-			 what, hint);
+		syslet_trial_refused(why, why_len,
+				     "clet_exec refused a trial clet", r,
+				     "ENOSYS: this kernel has no clets");
 		return 0;
 	}
 	return 1;
