@@ -219,6 +219,13 @@ def overhead_points(rows, t, a, c, files, b):
     return {v: sorted(p) for v, p in points.items()}
 
 
+def write_dat(gdir, fname, head, lines):
+    """One gnuplot data file: a "# head" comment line, then the lines."""
+    with open(os.path.join(gdir, fname), "w") as o:
+        o.write("# %s\n" % head)
+        o.write("\n".join(lines) + "\n")
+
+
 def crossing(p, q):
     """First chain length where curves p and q swap order, or None."""
     qd = dict(q)
@@ -378,16 +385,12 @@ def write_group(gdir, name, target, accel, fs, buf, rows, label):
                         sp_lines.append("%d %.6g" % (f, s))
                         sp_vals.append(s)
             if ns_lines:
-                with open(os.path.join(gdir, "ns__%s__%s.dat"
-                                       % (ckey(c), vid[i])), "w") as o:
-                    o.write("# files median_ns ci_lo_ns ci_hi_ns\n")
-                    o.write("\n".join(ns_lines) + "\n")
+                write_dat(gdir, "ns__%s__%s.dat" % (ckey(c), vid[i]),
+                          "files median_ns ci_lo_ns ci_hi_ns", ns_lines)
                 pn.append(str(i + 1))
             if sp_lines:
-                with open(os.path.join(gdir, "sp__%s__%s.dat"
-                                       % (ckey(c), vid[i])), "w") as o:
-                    o.write("# files speedup_vs_sync\n")
-                    o.write("\n".join(sp_lines) + "\n")
+                write_dat(gdir, "sp__%s__%s.dat" % (ckey(c), vid[i]),
+                          "files speedup_vs_sync", sp_lines)
                 ps.append(str(i + 1))
         present_ns[c] = pn
         present_sp[c] = ps
@@ -433,9 +436,7 @@ def write_group(gdir, name, target, accel, fs, buf, rows, label):
             ("sys_untraced.dat", untraced, "x 0 (traced count unknown)"),
             ("sys_null.dat", nulls, "x null_syscalls_per_file rgb")):
         if lines:
-            with open(os.path.join(gdir, fname), "w") as o:
-                o.write("# %s\n" % head)
-                o.write("\n".join(lines) + "\n")
+            write_dat(gdir, fname, head, lines)
     bar_rows = names
     bar_max = max(bar_max_l, default=0.0)
     null_max = max(null_max_l, default=0.0)
