@@ -23,6 +23,8 @@
 #   --smp N           CPUs (default 2; forced to 1 with --icount)
 #   --accel kvm|tcg   skip the KVM probe
 #   --append STR      extra kernel command line
+#   --gdb PORT        QEMU's gdbstub on 127.0.0.1:PORT, the guest stopped
+#                     until a debugger continues it (kernel/profile/)
 #
 # Exit status: INIT's verdict is not known here; 0 when the guest powered
 # off cleanly, 2 on a timeout (hung guest), 3 on a kernel panic/oops seen
@@ -33,7 +35,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${SYSLET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysletbench}
 
 kernel="" timeout=300 log="" disk="" disk_mb=64 populate="" icount=0 smp=2
-accel="${GUEST_ACCEL:-}" append=""
+accel="${GUEST_ACCEL:-}" append="" gdb_port=""
 die() { echo "run-guest: error: $*" >&2; exit 4; }
 
 while [ $# -gt 0 ]; do
@@ -48,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--smp) smp=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--gdb) gdb_port=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -140,6 +143,7 @@ else
 	qemu+=(-smp "$smp")
 	accel_label=$accel
 fi
+[ -z "$gdb_port" ] || qemu+=(-gdb "tcp:127.0.0.1:$gdb_port" -S)
 # The guest labels its numbers with the accelerator it runs under.
 qemu+=(-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=5 sysletbench.accel=$accel_label $append")
 

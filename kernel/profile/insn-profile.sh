@@ -39,25 +39,27 @@ for f in vmlinux System.map; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/insn-profile.XXXXXX")
-trap 'kill "${qemu_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/root"
-gcc -static -O2 -Wall -Wextra -I"$top" -I"$top/atoms" -o "$work/root/init" \
+# The guest runs in its own session, so that it dies with this script.
+trap 'kill -- "-${guest_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+gcc -static -O2 -Wall -Wextra -I"$top" -I"$top/atoms" -o "$work/init" \
 	"$here/profile_file.c" "$top/atoms/atom_chain.c" \
 	"$top/clets/clet_kernel.c" "$top/clets/clet_sys.c" \
 	"$top/clets/file_clet.c" "$top/harness/file_buf.c"
-(cd "$work/root" && find . -print0 | cpio --null -o -H newc --quiet |
-	gzip -1) >"$work/initrd.gz"
 
 # A free TCP port for the gdbstub.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-timeout 300 qemu-system-x86_64 -m 512M -kernel "$kernel" \
-	-initrd "$work/initrd.gz" -accel tcg -smp 1 -nographic -no-reboot \
-	-monitor none -display none -serial "file:$work/console.log" \
-	-append "console=ttyS0 panic=-1 quiet" \
-	-gdb "tcp:127.0.0.1:$port" -S </dev/null >/dev/null 2>&1 &
-qemu_pid=$!
-sleep 1
-nm "$work/root/init" >"$work/init.map"
+setsid "$top/kernel/guest/run-guest.sh" --kernel "$kernel" --accel tcg --smp 1 \
+	--gdb "$port" --timeout 300 --log "$work/console.log" "$work/init" \
+	</dev/null >/dev/null 2>&1 &
+guest_pid=$!
+# The gdbstub listens once the initramfs and the disk are made. Wait for
+# the port to be taken without connecting: QEMU resumes a stopped guest
+# when its debugger goes away.
+for _ in $(seq 100); do
+	python3 -c 'import socket, sys; socket.socket().bind(("127.0.0.1", int(sys.argv[1])))' "$port" 2>/dev/null || break
+	sleep 0.1
+done
+nm "$work/init" >"$work/init.map"
 PROFILE_SYSTEM_MAP=$image_dir/System.map PROFILE_OUT=$work/report.txt \
 	PROFILE_USER_MAP=$work/init.map \
 	PROFILE_GDB=127.0.0.1:$port timeout 240 \
