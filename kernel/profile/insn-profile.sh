@@ -9,7 +9,13 @@
 # the differences: the decompositions that kernel/README.md's measurements
 # quote. Takes about 20 s.
 #
-#   kernel/profile/insn-profile.sh [--out FILE]
+# --backends profiles the harness's backends instead (profile_backends.c):
+# baseline_sync, atoms-kernel and clets-kernel, each through its run() on
+# one hot file and then on two; a backend's column is the second file's
+# cost, its user-space side (the chain's slot, the clet's stack pool and
+# shim, glibc's wrappers) included, as in the benchmark's ns per file.
+#
+#   kernel/profile/insn-profile.sh [--backends] [--out FILE]
 #
 # Needs gdb, and vmlinux + System.map beside the cached bzImage (kernel/
 # build.sh keeps them; an image cached by an older build.sh: rebuild it
@@ -18,13 +24,14 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-out=""
+out="" backends=0
 die() { echo "insn-profile: error: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) out=$2; shift 2 ;;
-	*) echo "usage: insn-profile.sh [--out FILE]" >&2; exit 2 ;;
+	--backends) backends=1; shift ;;
+	*) echo "usage: insn-profile.sh [--backends] [--out FILE]" >&2; exit 2 ;;
 	esac
 done
 for t in gdb qemu-system-x86_64 cpio gzip gcc; do
@@ -41,8 +48,17 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/insn-profile.XXXXXX")
 # The guest runs in its own session, so that it dies with this script.
 trap 'kill -- "-${guest_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+srcs=("$here/profile_file.c")
+labels=syscalls,chain,clet paired=0 what="hot 4 KiB file"
+if [ "$backends" = 1 ]; then
+	srcs=("$here/profile_backends.c" "$top/baseline_sync/baseline_sync.c"
+		"$top/atoms/atoms_kernel.c" "$top/clets/clets_kernel.c")
+	labels=baseline_sync,atoms-kernel,clets-kernel paired=1
+	what="one more hot 4 KiB file per backend run()"
+fi
+# -O2 as the harness's RelWithDebInfo build.
 gcc -static -O2 -Wall -Wextra -I"$top" -I"$top/atoms" -o "$work/init" \
-	"$here/profile_file.c" "$top/atoms/atom_chain.c" \
+	"${srcs[@]}" "$top/atoms/atom_chain.c" \
 	"$top/clets/clet_kernel.c" "$top/clets/clet_sys.c" \
 	"$top/clets/file_clet.c" "$top/harness/file_buf.c"
 
@@ -61,7 +77,8 @@ for _ in $(seq 100); do
 done
 nm "$work/init" >"$work/init.map"
 PROFILE_SYSTEM_MAP=$image_dir/System.map PROFILE_OUT=$work/report.txt \
-	PROFILE_USER_MAP=$work/init.map \
+	PROFILE_USER_MAP=$work/init.map PROFILE_LABELS=$labels \
+	PROFILE_PAIRED=$paired \
 	PROFILE_GDB=127.0.0.1:$port timeout 240 \
 	gdb -q -batch -x "$here/insn_profile.py" "$image_dir/vmlinux" \
 	>"$work/gdb.log" 2>&1 || true
@@ -69,6 +86,6 @@ PROFILE_SYSTEM_MAP=$image_dir/System.map PROFILE_OUT=$work/report.txt \
 	tail -n 20 "$work/gdb.log" >&2
 	die "no profile (gdb log above)"
 }
-echo "insn-profile: $(basename "$image_dir"), hot 4 KiB file, instructions per kernel function"
+echo "insn-profile: $(basename "$image_dir"), $what, instructions per kernel function"
 cat "$work/report.txt"
 [ -z "$out" ] || cp "$work/report.txt" "$out"

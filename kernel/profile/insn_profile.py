@@ -2,16 +2,18 @@
 """gdb script for kernel/profile/insn-profile.sh: attach to QEMU's gdbstub,
 stop at the guest's first getppid marker, then single-step the guest and
 count executed instructions per kernel function (System.map) up to each
-next marker.  Prints, per function, segment 0 (the synchronous system
-calls), segment 1 (the atom chain) and segment 2 (the clet), and the
-differences of the chain and the clet from the system calls.  QEMU single-steps
-with interrupts and timers masked, so the counts are those of the code
-itself; a rep-prefixed instruction counts once per iteration, as under
--icount.
+next marker.  Prints, per function, one column per profiled variant (by
+default the synchronous system calls, the atom chain and the clet) and
+the differences of the others from the first.  QEMU single-steps with
+interrupts and timers masked, so the counts are those of the code itself;
+a rep-prefixed instruction counts once per iteration, as under -icount.
 
 Environment: PROFILE_SYSTEM_MAP (required), PROFILE_OUT (report path),
 PROFILE_USER_MAP (optional: `nm` of the guest program, so that user space
-is split by function too)."""
+is split by function too), PROFILE_LABELS (the variants' names,
+comma-separated: one segment each), PROFILE_PAIRED=1 (two segments per
+variant, one file and then two files: the variant's column is their
+difference, the cost of one more file)."""
 import bisect
 import collections
 import os
@@ -19,7 +21,8 @@ import os
 import gdb
 
 USER_TOP = 0x800000000000
-SEGMENTS = 3
+LABELS = os.environ.get("PROFILE_LABELS", "syscalls,chain,clet").split(",")
+PAIRED = os.environ.get("PROFILE_PAIRED") == "1"
 
 
 def load_symbols(path):
@@ -53,7 +56,7 @@ def main():
     gdb.execute("delete")
     marker = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
     segments = []
-    for _ in range(SEGMENTS):
+    for _ in range(len(LABELS) * (2 if PAIRED else 1)):
         counts = collections.Counter()
         while True:
             gdb.execute("stepi", to_string=True)
@@ -62,22 +65,32 @@ def main():
                 break
             counts[where(pc)] += 1
         segments.append(counts)
-    sync = segments[0]
+    if PAIRED:
+        # Not Counter's "-": it drops what the two-file run did less of.
+        segments = [collections.Counter({k: two[k] - one[k]
+                                         for k in set(one) | set(two)})
+                    for one, two in zip(segments[0::2], segments[1::2])]
+    ref = segments[0]
     total = [sum(c.values()) for c in segments]
-    out = ["instructions: system calls %d, atom chain %d (%+d), clet %d (%+d)"
-           % (total[0], total[1], total[1] - total[0], total[2],
-              total[2] - total[0]),
+    width = [max(8, len(name)) for name in LABELS]
+    out = ["instructions: %s %d, " % (LABELS[0], total[0]) +
+           ", ".join("%s %d (%+d)" % (name, t, t - total[0])
+                     for name, t in zip(LABELS[1:], total[1:])),
            "",
-           "%8s %8s %8s %8s %8s  %s" % ("syscalls", "chain", "diff", "clet",
-                                        "diff", "function")]
+           " ".join("%*s" % (w, name) +
+                    ("" if i == 0 else " %8s" % "diff")
+                    for i, (w, name) in enumerate(zip(width, LABELS)))
+           + "  function"]
     keys = sorted(set().union(*segments),
-                  key=lambda k: (-max(abs(c[k] - sync[k])
+                  key=lambda k: (-max(abs(c[k] - ref[k])
                                       for c in segments[1:]), k))
     for k in keys:
-        if any(c[k] != sync[k] for c in segments[1:]):
-            out.append("%8d %8d %+8d %8d %+8d  %s"
-                       % (sync[k], segments[1][k], segments[1][k] - sync[k],
-                          segments[2][k], segments[2][k] - sync[k], k))
+        if any(c[k] != ref[k] for c in segments[1:]):
+            out.append(" ".join("%*d" % (w, c[k]) +
+                                ("" if i == 0 else " %+8d" % (c[k] - ref[k]))
+                                for i, (w, c) in enumerate(zip(width,
+                                                               segments)))
+                       + "  " + k)
     with open(os.environ["PROFILE_OUT"], "w") as f:
         f.write("\n".join(out) + "\n")
     gdb.execute("kill")
