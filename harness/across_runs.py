@@ -32,6 +32,7 @@ baseline_sync configuration).  Standard library only.
 """
 
 import argparse
+import io
 import os
 import sys
 
@@ -102,7 +103,9 @@ def row_sort(key):
             conc)
 
 
-def render(groups, nruns, at_least, fmt, out):
+def render(groups, nruns, at_least, fmt):
+    """The report, as text."""
+    out = io.StringIO()
     head = ["backend", "in flight", "cache", "files", "size", "runs",
             "vs sync", ">= %gx" % at_least, "excess (null syscalls)",
             "CI width"]
@@ -140,6 +143,7 @@ def render(groups, nruns, at_least, fmt, out):
             out.write("  ".join(v.ljust(w) for v, w in zip(line, widths))
                       .rstrip() + "\n")
         out.write("\n")
+    return out.getvalue()
 
 
 def parse_args(argv):
@@ -184,18 +188,16 @@ def main(argv):
     for run in runs:
         k = (run.target, run.accel)
         nruns[k] = nruns.get(k, 0) + 1
-    outs = [sys.stdout]
+    report = render(groups, nruns, opt.at_least, opt.format)
+    sys.stdout.write(report)
     if opt.output:
         try:
-            outs.append(open(opt.output, "w", encoding="utf-8"))
+            with open(opt.output, "w", encoding="utf-8") as f:
+                f.write(report)
         except OSError as e:
             sys.stderr.write("across_runs: %s: %s\n"
                              % (opt.output, e.strerror))
             return 2
-    for out in outs:
-        render(groups, nruns, opt.at_least, opt.format, out)
-    for out in outs[1:]:
-        out.close()
     return 0
 
 

@@ -5,22 +5,14 @@
 # compare-base): every backend's median is set to a multiple of its run's
 # baseline_sync, so each run's speed-up is known exactly. The spread over
 # three runs, the count of runs reaching --at-least, finding runs below a
-# folder, one group per (target, accel), and bad input (exit 2).
+# folder, -o, one group per (target, accel), and bad input (exit 2).
 # Exit: 0 pass, 1 fail, 77 skip (python3 absent).
 
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 fixture=$top/tests/fixtures/compare-base
-tool=$top/harness/across_runs.py
-
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "SKIP: python3 not installed"
-	exit 77
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_across_runs.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+tool=$top/harness/across_runs.py name=test_across_runs
+. "$top/tests/tool_checks.sh"
 
 # run NAME K [PYTHON]: $tmp/runs/NAME/results.json, the fixture with every
 # non-sync median at K times its baseline_sync's (speed-up 1/K), after
@@ -43,29 +35,6 @@ json.dump(d, open(sys.argv[2], "w"))
 PY
 }
 
-# expect RC NAME ARGS...: runs the tool, checks the exit status.
-expect() {
-	local want=$1 name=$2 rc
-	shift 2
-	python3 "$tool" "$@" >"$tmp/$name.out" 2>&1
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		echo "FAIL: $name: exit $rc, expected $want:"
-		sed 's/^/    /' "$tmp/$name.out"
-		fail=1
-		return 1
-	fi
-}
-
-# has NAME REGEX: the output of case NAME matches.
-has() {
-	if ! grep -Eq -- "$2" "$tmp/$1.out"; then
-		echo "FAIL: $1: output lacks /$2/:"
-		sed 's/^/    /' "$tmp/$1.out"
-		fail=1
-	fi
-}
-
 run a 0.5
 run b 0.4
 run c 1.25
@@ -78,6 +47,10 @@ expect 0 three "$tmp/runs/a" "$tmp/runs/b" "$tmp/runs/c/results.json" &&
 # The excess over sync, in null syscalls: (K - 1) * sync / null syscall.
 expect 0 excess --format markdown "$tmp/runs/a" &&
 	has excess '^\| atoms-user \| 1 \| hot \| 10 \| 4KiB \| 1 \| 2\.00x \| 1/1 \| -10\.60 \| 2\.0% \|$'
+# -o writes the same report.
+expect 0 outfile -o "$tmp/report.md" --format markdown "$tmp/runs/a" &&
+	{ cmp -s "$tmp/outfile.out" "$tmp/report.md" ||
+		{ echo "FAIL: outfile: -o FILE differs from stdout"; fail=1; }; }
 expect 0 threshold --at-least 2.2 "$tmp/runs" &&
 	has threshold '^host \(native\): 3 runs' &&
 	has threshold '>= 2\.2x' &&
@@ -100,5 +73,4 @@ expect 2 bad "$tmp/bad" && has bad 'not valid JSON'
 expect 2 nosync "$tmp/runs/nosync" && has nosync 'next to baseline_sync'
 expect 2 threshold0 --at-least 0 "$tmp/runs/a"
 
-[ "$fail" = 0 ] && echo "PASS: across_runs"
-exit "$fail"
+finish

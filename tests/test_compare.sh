@@ -11,16 +11,8 @@
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 fixture=$top/tests/fixtures/compare-base
-compare=$top/harness/compare.py
-
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "SKIP: python3 not installed"
-	exit 77
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_compare.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+tool=$top/harness/compare.py name=test_compare
+. "$top/tests/tool_checks.sh"
 
 # variant NAME PYTHON: writes $tmp/NAME/results.json from the fixture after
 # running PYTHON on the parsed document d.
@@ -32,36 +24,6 @@ d = json.load(open(sys.argv[1]))
 exec(sys.argv[3])
 json.dump(d, open(sys.argv[2], "w"))
 EOF
-}
-
-# expect RC NAME ARGS...: runs compare, checks the exit status.
-expect() {
-	local want=$1 name=$2 rc
-	shift 2
-	python3 "$compare" "$@" >"$tmp/$name.out" 2>&1
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		echo "FAIL: $name: exit $rc, expected $want:"
-		sed 's/^/    /' "$tmp/$name.out"
-		fail=1
-		return 1
-	fi
-}
-
-# has NAME REGEX: the output of case NAME matches.
-has() {
-	if ! grep -Eq -- "$2" "$tmp/$1.out"; then
-		echo "FAIL: $1: output lacks /$2/:"
-		sed 's/^/    /' "$tmp/$1.out"
-		fail=1
-	fi
-}
-lacks() {
-	if grep -Eq -- "$2" "$tmp/$1.out"; then
-		echo "FAIL: $1: output has /$2/:"
-		sed 's/^/    /' "$tmp/$1.out"
-		fail=1
-	fi
 }
 
 scale='
@@ -160,5 +122,4 @@ expect 2 schema "$fixture" "$tmp/schema" && has schema "schema 'sysletbench-resu
 expect 2 nocommon "$fixture" "$tmp/guest" && has nocommon 'no configuration in common'
 expect 2 usage "$fixture"
 
-[ "$fail" = 0 ] && echo "PASS: test_compare"
-exit "$fail"
+finish

@@ -9,18 +9,11 @@
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 fixture=$top/tests/fixtures/compare-base
-export_py=$top/harness/export.py
-
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "SKIP: python3 not installed"
-	exit 77
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_exports.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+tool=$top/harness/export.py name=test_exports
+. "$top/tests/tool_checks.sh"
 
 for fmt in gab bmf; do
-	if ! python3 "$export_py" --format "$fmt" -o "$tmp/$fmt.json" "$fixture" 2>"$tmp/$fmt.err"; then
+	if ! python3 "$tool" --format "$fmt" -o "$tmp/$fmt.json" "$fixture" 2>"$tmp/$fmt.err"; then
 		echo "FAIL: export --format $fmt exited non-zero:"
 		sed 's/^/    /' "$tmp/$fmt.err"
 		fail=1
@@ -104,15 +97,14 @@ EOF
 
 # Bad input: exit 2.
 for bad in "$tmp/nope" "$tmp"; do
-	python3 "$export_py" --format bmf "$bad" >/dev/null 2>"$tmp/bad.err"
+	python3 "$tool" --format bmf "$bad" >/dev/null 2>"$tmp/bad.err"
 	rc=$?
 	if [ "$rc" != 2 ]; then
 		echo "FAIL: export of $bad: exit $rc, expected 2"
 		fail=1
 	fi
 done
-python3 "$export_py" --format csv "$fixture" >/dev/null 2>&1
+python3 "$tool" --format csv "$fixture" >/dev/null 2>&1
 [ $? = 2 ] || { echo "FAIL: an unknown format is not refused with 2"; fail=1; }
 
-[ "$fail" = 0 ] && echo "PASS: test_exports"
-exit "$fail"
+finish
