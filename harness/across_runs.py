@@ -7,8 +7,9 @@ Usage: across_runs.py RUN... [--at-least X] [--format text|markdown]
 
 Each RUN is a results directory, a results.json, or any folder above them:
 every results.json found below it is read, so a run_all.sh directory
-contributes its host run and its guest runs.  Runs are grouped by where
-they were measured (target, accel).
+contributes its host run and its guest runs (one found that cannot be read
+is skipped with a warning; a copy of a run already read counts once).  Runs
+are grouped by where they were measured (target, accel).
 
 A run's confidence intervals come from its own interleaved repetitions.  On
 a shared VM the host's load also moves from one run to the next, which
@@ -19,16 +20,17 @@ flight, cache, files, size, read size) it prints
   runs       how many runs measured it next to baseline_sync
   vs sync    baseline_sync's median ns/file over the configuration's, per
              run: the median over the runs, and their lowest and highest
-  >= Xx      in how many runs its ratio reached --at-least (default 1: at
-             least as fast as the baseline; 2 for the "twice the files/s"
-             targets of the cold runs)
+  >= Xx      in how many runs its ratio, as printed, reached X (--at-least,
+             one value for the whole report; default 1: at least as fast
+             as the baseline; --at-least 2 checks "twice the files/s")
   excess     (configuration - baseline_sync) ns/file in units of that
              run's null syscall: median, lowest, highest
   CI width   the median width of the runs' own 95% CIs of ns/file, in
              percent of the median, to set beside the spread of the ratios
 
-Exit status: 0, or 2 on bad input (nothing readable, no run with a
-baseline_sync configuration).  Standard library only.
+Exit status: 0, or 2 on bad input (a named results.json that cannot be
+read, nothing found, no run with a baseline_sync configuration).  Standard
+library only.
 """
 
 import argparse
@@ -55,6 +57,40 @@ def find_results(path):
     if not found:
         raise rd.ResultsError("%s: no results.json below it" % path)
     return found
+
+
+def load_runs(args, warn):
+    """The runs named by ARGS, each once. A results.json named on the
+    command line must load; one found by walking a folder that does not is
+    skipped with a warning. A run read twice (the same file by two paths,
+    or a copy of a results directory elsewhere: the same host, start time,
+    target and accelerator) counts once."""
+    runs, seen_files, seen_runs, copies = [], set(), set(), 0
+    for arg in args:
+        named = os.path.isfile(arg)
+        for path in find_results(arg):
+            real = os.path.realpath(path)
+            if real in seen_files:
+                continue
+            seen_files.add(real)
+            try:
+                run = rd.load(path)
+            except rd.ResultsError as e:
+                if named:
+                    raise
+                warn("skipped %s" % e)
+                continue
+            ident = (run.meta.get("hostname"), run.started, run.target,
+                     run.accel)
+            if ident in seen_runs:
+                copies += 1
+                continue
+            seen_runs.add(ident)
+            runs.append(run)
+    if copies:
+        warn("left out %d cop%s of runs already read"
+             % (copies, "y" if copies == 1 else "ies"))
+    return runs
 
 
 def sync_key(cfg):
@@ -87,14 +123,19 @@ def ratios(runs):
 
 
 def spread(xs, fmt):
-    """'median [lowest .. highest]' of XS, formatted with FMT."""
-    xs = [x for x in xs if x is not None]
-    if not xs:
+    """'median [lowest .. highest]' of XS, formatted with FMT; the number
+    of runs it covers when some have no value (None)."""
+    known = [x for x in xs if x is not None]
+    if not known:
         return "n/a"
-    if len(xs) == 1:
-        return fmt % xs[0]
-    return (fmt + " [" + fmt + " .. " + fmt + "]") % (rd.median(xs), min(xs),
-                                                    max(xs))
+    if len(known) == 1:
+        text = fmt % known[0]
+    else:
+        text = (fmt + " [" + fmt + " .. " + fmt + "]") % (
+            rd.median(known), min(known), max(known))
+    if len(known) != len(xs):
+        text += " (%d of %d runs)" % (len(known), len(xs))
+    return text
 
 
 def row_sort(key):
@@ -106,13 +147,14 @@ def row_sort(key):
 def render(groups, nruns, at_least, fmt):
     """The report, as text."""
     out = io.StringIO()
-    head = ["backend", "in flight", "cache", "files", "size", "runs",
+    head = ["backend", "in flight", "cache", "files", "file size", "runs",
             "vs sync", ">= %gx" % at_least, "excess (null syscalls)",
             "CI width"]
     for (target, accel) in sorted(groups):
         rows = groups[(target, accel)]
-        title = "%s (%s): %d runs" % (target or "?", accel or "?",
-                                      nruns[(target, accel)])
+        n = nruns[(target, accel)]
+        title = "%s (%s): %d run%s" % (target or "?", accel or "?", n,
+                                       "" if n == 1 else "s")
         lines = []
         for key in sorted(rows, key=row_sort):
             backend, conc, cache, files, size, buf = key
@@ -120,11 +162,12 @@ def render(groups, nruns, at_least, fmt):
             lines.append([
                 backend, str(conc), cache, str(files),
                 rd.human_bytes(size) + ("" if buf == size else
-                                        " / " + rd.human_bytes(buf)),
+                                        " (%s reads)" % rd.human_bytes(buf)),
                 str(len(figs)),
                 spread([f["speedup"] for f in figs], "%.2fx"),
-                "%d/%d" % (sum(f["speedup"] >= at_least for f in figs),
-                           len(figs)),
+                # As printed: a 0.998x shown as 1.00x reaches 1x.
+                "%d/%d" % (sum(round(f["speedup"], 2) >= at_least
+                               for f in figs), len(figs)),
                 spread([f["excess"] for f in figs], "%+.2f"),
                 "%.1f%%" % rd.median([f["ci_pct"] for f in figs]),
             ])
@@ -172,10 +215,8 @@ def main(argv):
         sys.stderr.write("across_runs: --at-least must be a positive number\n")
         return 2
     try:
-        paths = []
-        for p in opt.runs:
-            paths += [f for f in find_results(p) if f not in paths]
-        runs = [rd.load(p) for p in paths]
+        runs = load_runs(opt.runs, lambda msg: sys.stderr.write(
+            "across_runs: %s\n" % msg))
     except rd.ResultsError as e:
         sys.stderr.write("across_runs: %s\n" % e)
         return 2

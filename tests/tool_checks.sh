@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: MIT
 #
 # Sourced by the tests of the harness's Python tools (test_compare.sh,
@@ -6,6 +7,7 @@
 # tool. Set tool (the script under test) and name (the test's name)
 # before sourcing.
 
+: "${tool:?tool_checks.sh: set tool}" "${name:?tool_checks.sh: set name}"
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "SKIP: python3 not installed"
 	exit 77

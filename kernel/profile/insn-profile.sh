@@ -84,7 +84,15 @@ PROFILE_SYSTEM_MAP=$image_dir/System.map PROFILE_OUT=$work/report.txt \
 	>"$work/gdb.log" 2>&1 || true
 [ -s "$work/report.txt" ] || {
 	tail -n 20 "$work/gdb.log" >&2
-	die "no profile (gdb log above)"
+	tail -n 5 "$work/console.log" >&2
+	die "no profile (gdb log and guest console above)"
+}
+# The guest goes on after the profiled round and says whether every run
+# in it, that round included, read its files right.
+wait "$guest_pid" || true
+grep -q 'insn-profile: guest done, 0 failures' "$work/console.log" || {
+	tail -n 5 "$work/console.log" >&2
+	die "the guest program failed (console above): no profile"
 }
 echo "insn-profile: $(basename "$image_dir"), $what, instructions per kernel function"
 cat "$work/report.txt"

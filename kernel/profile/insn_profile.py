@@ -22,6 +22,8 @@ import gdb
 
 USER_TOP = 0x800000000000
 LABELS = os.environ.get("PROFILE_LABELS", "syscalls,chain,clet").split(",")
+if len(LABELS) < 2:
+    raise gdb.GdbError("PROFILE_LABELS: a reference and at least one more")
 PAIRED = os.environ.get("PROFILE_PAIRED") == "1"
 
 
@@ -93,7 +95,8 @@ def main():
                        + "  " + k)
     with open(os.environ["PROFILE_OUT"], "w") as f:
         f.write("\n".join(out) + "\n")
-    gdb.execute("kill")
+    # Let the guest finish: it prints its verdict, then powers off.
+    gdb.execute("detach")
 
 
 main()
