@@ -35,6 +35,7 @@ struct bench_options {
 	unsigned int min_sample_ms;
 	uint64_t seed;
 	int verify_all; /* checksum every sample, not just warm-up */
+	int one_process; /* every backend in this process, no workers */
 	int quiet;
 	const char *data_dir;
 	const char *output_dir;

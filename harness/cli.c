@@ -42,6 +42,8 @@ static const char usage[] =
 	"  -m, --min-sample-ms N   hot samples repeat the set until N ms\n"
 	"                          (default 20)\n"
 	"      --verify-all        checksum every sample, not only warm-up\n"
+	"      --one-process       run every backend in this process (default:\n"
+	"                          each in a worker process of its own)\n"
 	"  -d, --data-dir DIR      where file sets live (default ./data)\n"
 	"  -o, --output DIR        results root (default ./results)\n"
 	"      --seed N            file content seed (default 1)\n"
@@ -218,6 +220,7 @@ enum cli_command cli_parse(int argc, char **argv, struct bench_options *opt)
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "min-sample-ms", required_argument, NULL, 'm' },
 		{ "verify-all", no_argument, NULL, 'V' },
+		{ "one-process", no_argument, NULL, 'P' },
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "seed", required_argument, NULL, 'S' },
@@ -293,6 +296,9 @@ enum cli_command cli_parse(int argc, char **argv, struct bench_options *opt)
 			break;
 		case 'V':
 			opt->verify_all = 1;
+			break;
+		case 'P':
+			opt->one_process = 1;
 			break;
 		case 'd':
 			opt->data_dir = optarg;

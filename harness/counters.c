@@ -151,10 +151,22 @@ void counters_init(void)
 		if (leader[g] < 0)
 			leader[g] = state[id].fd;
 	}
+	/* counters_end() subtracts it: none yet (after a fork, the parent's). */
+	syscall_overhead = 0;
 	counters_begin(1);
 	counters_end(&probe);
 	syscall_overhead =
 		probe.value[CTR_SYSCALLS] > 0 ? probe.value[CTR_SYSCALLS] : 0;
+}
+
+void counters_reopen(void)
+{
+	int id;
+
+	for (id = 0; id < CTR_COUNT; id++)
+		if (state[id].fd >= 0)
+			close(state[id].fd);
+	counters_init();
 }
 
 static int read_counter(int fd, uint64_t *value, uint64_t *enabled,

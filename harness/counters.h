@@ -31,6 +31,12 @@ struct counter_sample {
 /* Opens what it can; counter_unsupported_reason() says what not and why. */
 void counters_init(void);
 /*
+ * In a forked child: the counters it inherited count the parent (an
+ * inherited event adds up into its parent's only when the child exits);
+ * closes them and opens the child's own.
+ */
+void counters_reopen(void);
+/*
  * Starts an interval. The syscall tracepoint is enabled only when
  * trace_syscalls is set: while enabled, every syscall of the machine takes
  * the slow tracing path, so timed samples leave it off (value -1) and the

@@ -7,16 +7,28 @@
  * values); a variant that fails it is reported and gets no numbers. Timed
  * samples check status and byte counts only, so that hashing does not
  * inflate the timings, unless --verify-all asks for full checks throughout.
+ *
+ * Isolation: unless --one-process, each backend of a group runs in a
+ * worker process of its own (worker.h), forked from this one, which never
+ * runs a backend itself. What a backend leaves in its process stays there:
+ * the threads of a pool or of syslet spares (after which file descriptor
+ * calls take the shared-table paths), glibc's cancellable system call
+ * wrappers once a pthread was created. In one process, clets-threads
+ * alone made every later baseline_sync file +190 instructions (icount).
+ * This process still picks the order: samples stay interleaved.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "harness/counters.h"
 #include "harness/matrix.h"
 #include "harness/results.h"
 #include "harness/util.h"
+#include "harness/worker.h"
 #include "harness/workload.h"
 
 volatile int matrix_stop_requested;
@@ -24,6 +36,34 @@ volatile int matrix_stop_requested;
 struct variant {
 	struct config_result *cfg;
 	void *ctx;
+	struct worker *worker; /* runs its backend; NULL: this process */
+};
+
+/*
+ * What a worker is asked to do for one variant, and what it answers: its
+ * copy of the configuration afterwards, and the sample it took.
+ */
+enum worker_op { OP_SETUP, OP_WARM_UP, OP_SAMPLE };
+
+struct worker_request {
+	enum worker_op op;
+	size_t index; /* into the group's variants */
+	unsigned int rep;
+};
+
+struct worker_answer {
+	struct config_result cfg;
+	struct sample sample; /* OP_SAMPLE */
+};
+
+/* A worker's share of a group: the variants of one backend. */
+struct worker_job {
+	struct run_state *run;
+	const struct file_set *set;
+	struct variant *v;
+	size_t first, n;
+	struct worker *older; /* the workers started before this one */
+	size_t nolder;
 };
 
 struct done_check {
@@ -175,7 +215,6 @@ static size_t variants_for(struct run_state *run, const struct file_set *set,
 			   enum cache_state cache, struct variant *out)
 {
 	const struct bench_options *opt = &run->opt;
-	struct backend_params params;
 	struct config_result *cfg;
 	size_t b, c, n = 0;
 
@@ -198,18 +237,170 @@ static size_t variants_for(struct run_state *run, const struct file_set *set,
 			cfg->buf_size = opt->buf_size;
 			cfg->samples =
 				xcalloc(opt->reps, sizeof(*cfg->samples));
-			params.concurrency = cfg->concurrency;
-			params.buf_size = opt->buf_size;
-			params.file_buf_cap = set->size + opt->buf_size;
 			out[n].cfg = cfg;
-			out[n].ctx = cfg->backend->setup(&params);
-			if (!out[n].ctx)
-				snprintf(cfg->error, sizeof(cfg->error),
-					 "setup failed: %s", strerror(errno));
+			out[n].ctx = NULL;
+			out[n].worker = NULL;
 			n++;
 		}
 	}
 	return n;
+}
+
+static void setup(struct run_state *run, struct variant *v,
+		  const struct file_set *set)
+{
+	struct config_result *cfg = v->cfg;
+	struct backend_params params = {
+		.concurrency = cfg->concurrency,
+		.buf_size = run->opt.buf_size,
+		.file_buf_cap = set->size + run->opt.buf_size,
+	};
+
+	v->ctx = cfg->backend->setup(&params);
+	if (!v->ctx)
+		snprintf(cfg->error, sizeof(cfg->error), "setup failed: %s",
+			 strerror(errno));
+}
+
+/* A worker: runs the requests for its variants until the parent hangs up. */
+static int serve_backend(int in, int out, void *arg)
+{
+	struct worker_job *job = arg;
+	struct worker_request req;
+	struct worker_answer ans;
+	struct variant *v;
+	size_t i;
+
+	/*
+	 * The parent's ends of the older workers' sockets came along: they
+	 * would keep those workers from seeing the parent hang up.
+	 */
+	for (i = 0; i < job->nolder; i++)
+		if (job->older[i].pid > 0) {
+			close(job->older[i].to);
+			close(job->older[i].from);
+		}
+	/* The inherited counters count the parent: open this process's. */
+	counters_reopen();
+	while (!worker_receive(in, &req, sizeof(req))) {
+		v = &job->v[req.index];
+		if (req.op == OP_SETUP)
+			setup(job->run, v, job->set);
+		else if (req.op == OP_WARM_UP)
+			warm_up(job->run, v, job->set);
+		else
+			sample_once(job->run, v, job->set, req.rep);
+		memset(&ans, 0, sizeof(ans));
+		ans.cfg = *v->cfg;
+		if (req.op == OP_SAMPLE)
+			ans.sample = v->cfg->samples[v->cfg->nsamples - 1];
+		if (worker_reply(out, &ans, sizeof(ans)))
+			break;
+	}
+	for (i = job->first; i < job->first + job->n; i++)
+		if (job->v[i].ctx)
+			job->v[i].cfg->backend->teardown(job->v[i].ctx);
+	return 0;
+}
+
+/* The variants of a worker that died or could not start fail with why. */
+static void worker_lost(struct variant *v, size_t n, struct worker *w,
+			const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].worker != w)
+			continue;
+		if (!v[i].cfg->error[0])
+			snprintf(v[i].cfg->error, sizeof(v[i].cfg->error), "%s",
+				 why);
+		v[i].worker = NULL;
+	}
+}
+
+/* Runs op for variant i, here or in its worker. */
+static void variant_do(struct run_state *run, struct variant *v, size_t n,
+		       size_t i, const struct file_set *set, enum worker_op op,
+		       unsigned int rep)
+{
+	struct worker_request req = { .op = op, .index = i, .rep = rep };
+	struct sample *samples = v[i].cfg->samples;
+	struct worker *w = v[i].worker;
+	struct worker_answer ans;
+	char why[sizeof(ans.cfg.error)];
+
+	if (!w) {
+		if (op == OP_SETUP)
+			setup(run, &v[i], set);
+		else if (op == OP_WARM_UP)
+			warm_up(run, &v[i], set);
+		else
+			sample_once(run, &v[i], set, rep);
+		return;
+	}
+	if (worker_call(w, &req, sizeof(req), &ans, sizeof(ans))) {
+		if (!worker_stop(w, why, sizeof(why)))
+			snprintf(why, sizeof(why), "worker process ended");
+		w->pid = 0;
+		worker_lost(v, n, w, why);
+		return;
+	}
+	/* Its copy of the configuration, in our memory. */
+	*v[i].cfg = ans.cfg;
+	v[i].cfg->samples = samples;
+	if (op == OP_SAMPLE)
+		samples[v[i].cfg->nsamples - 1] = ans.sample;
+}
+
+/*
+ * One worker per backend among the n variants (a backend's variants are
+ * next to each other). Returns how many were started; the variants of one
+ * that could not start fail with the reason.
+ */
+static size_t start_workers(struct run_state *run, const struct file_set *set,
+			    struct variant *v, size_t n, struct worker *workers,
+			    struct worker_job *jobs)
+{
+	size_t i = 0, end, k = 0;
+	int err;
+
+	while (i < n) {
+		for (end = i + 1;
+		     end < n && v[end].cfg->backend == v[i].cfg->backend; end++)
+			;
+		jobs[k] = (struct worker_job){ run,	set,	 v, i,
+					       end - i, workers, k };
+		err = worker_start(&workers[k], serve_backend, &jobs[k]);
+		if (err)
+			workers[k].pid = 0;
+		for (; i < end; i++) {
+			v[i].worker = err ? NULL : &workers[k];
+			if (err)
+				snprintf(v[i].cfg->error,
+					 sizeof(v[i].cfg->error),
+					 "no worker process: %s",
+					 strerror(-err));
+		}
+		k++;
+	}
+	return k;
+}
+
+/* Tears the group down: workers (which tear down their own) or here. */
+static void stop_variants(struct variant *v, size_t n, struct worker *workers,
+			  size_t nworkers)
+{
+	char why[160];
+	size_t i;
+
+	for (i = 0; i < nworkers; i++)
+		if (workers[i].pid > 0 &&
+		    worker_stop(&workers[i], why, sizeof(why)))
+			worker_lost(v, n, &workers[i], why);
+	for (i = 0; i < n; i++)
+		if (!v[i].worker && v[i].ctx)
+			v[i].cfg->backend->teardown(v[i].ctx);
 }
 
 /* Runs one (set, cache) group of variants; 1 if any variant failed. */
@@ -217,7 +408,9 @@ static int run_group(struct run_state *run, const struct file_set *set,
 		     enum cache_state cache, size_t group_no, size_t groups)
 {
 	struct variant v[MAX_LIST * MAX_LIST];
-	size_t first = run->nconfigs, n, i;
+	struct worker workers[MAX_LIST];
+	struct worker_job jobs[MAX_LIST];
+	size_t first = run->nconfigs, n, i, nworkers = 0;
 	unsigned int rep;
 	uint64_t t0 = now_ns();
 	int failed = 0;
@@ -226,20 +419,24 @@ static int run_group(struct run_state *run, const struct file_set *set,
 	/* configs may have moved while growing: rebind. */
 	for (i = 0; i < n; i++)
 		v[i].cfg = &run->configs[first + i];
+	if (!run->opt.one_process)
+		nworkers = start_workers(run, set, v, n, workers, jobs);
 	progress(run, "[%zu/%zu] %zu files x %zu B, %s: ", group_no + 1, groups,
 		 set->count, set->size, cache_state_name(cache));
 	for (i = 0; i < n; i++)
 		if (!v[i].cfg->error[0])
-			warm_up(run, &v[i], set);
+			variant_do(run, v, n, i, set, OP_SETUP, 0);
+	for (i = 0; i < n; i++)
+		if (!v[i].cfg->error[0])
+			variant_do(run, v, n, i, set, OP_WARM_UP, 0);
 	for (rep = 0; rep < run->opt.reps && !matrix_stop_requested; rep++) {
 		for (i = 0; i < n && !matrix_stop_requested; i++)
 			if (!v[i].cfg->error[0])
-				sample_once(run, &v[i], set, rep);
+				variant_do(run, v, n, i, set, OP_SAMPLE, rep);
 		progress(run, ".");
 	}
+	stop_variants(v, n, workers, nworkers);
 	for (i = 0; i < n; i++) {
-		if (v[i].ctx)
-			v[i].cfg->backend->teardown(v[i].ctx);
 		if (v[i].cfg->error[0]) {
 			failed = 1;
 			progress(run, "\n  %s/c%u: %s", v[i].cfg->backend->name,

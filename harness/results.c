@@ -375,10 +375,12 @@ static void json_options(FILE *f, const struct bench_options *opt)
 		fprintf(f, "%s\"%s\"", i ? ", " : "", opt->backends[i]->name);
 	fprintf(f,
 		"], \"buf_size\": %zu, \"reps\": %u, \"warmup\": %u, "
-		"\"min_sample_ms\": %u, \"seed\": %llu, \"verify_all\": %s, ",
+		"\"min_sample_ms\": %u, \"seed\": %llu, \"verify_all\": %s, "
+		"\"isolation\": \"%s\", ",
 		opt->buf_size, opt->reps, opt->warmup, opt->min_sample_ms,
 		(unsigned long long)opt->seed,
-		opt->verify_all ? "true" : "false");
+		opt->verify_all ? "true" : "false",
+		opt->one_process ? "one process" : "process per backend");
 	json_str(f, "cold_method", cache_cold_method());
 	fputs("},\n", f);
 }

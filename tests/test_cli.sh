@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The sysletbench binary end to end: --help, bad input exits 2 with a
-# message, a small run writes a complete and valid results directory, and
+# message, a small run writes a complete and valid results directory (each
+# backend in its own worker process; --one-process in the harness), and
 # an interrupted run marks its own directory incomplete while earlier runs
 # stay intact.
 set -u
@@ -41,6 +42,8 @@ j = json.load(open(d + "/results.json"))
 assert j["schema"] == "sysletbench-results/1", j["schema"]
 assert j["complete"] is True and j["interrupted"] is False
 assert j["target"] == "host"
+# Each backend ran in a worker process of its own (the default).
+assert j["parameters"]["isolation"] == "process per backend", j["parameters"]
 rows = list(csv.DictReader(open(d + "/summary.csv")))
 backends = {r["backend"] for r in rows}
 assert {"baseline_sync", "atoms-user"} <= backends, backends
@@ -59,6 +62,12 @@ for r in rows:
         if r["traced_syscalls_per_file"] and not sanitized:
             assert abs(float(r["traced_syscalls_per_file"]) - 4.0) < 0.01, r
 PY
+
+# --one-process runs every backend in the harness itself, and says so.
+odir=$("$bin" run -q -d "$tmp/data" -o "$tmp/results-one" -n 10 -c hot \
+	-r 3 -m 1 -b baseline_sync,atoms-user --one-process) ||
+	{ echo "FAIL: --one-process run exited $?" >&2; fail=1; }
+check python3 -c "import json,sys; j=json.load(open(sys.argv[1]+'/results.json')); assert j['parameters']['isolation'] == 'one process'; assert all(c['verified'] for c in j['configs'])" "$odir"
 
 # Interrupt a longer run: it exits non-zero, says so, and marks itself.
 # Started directly, not through a function: a backgrounded subshell would
