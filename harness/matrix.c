@@ -272,7 +272,7 @@ static int serve_backend(int in, int out, void *arg)
 	size_t i;
 
 	/*
-	 * The parent's ends of the older workers' sockets came along: they
+	 * The parent's ends of the older workers' pipes came along: they
 	 * would keep those workers from seeing the parent hang up.
 	 */
 	for (i = 0; i < job->nolder; i++)
@@ -369,8 +369,15 @@ static size_t start_workers(struct run_state *run, const struct file_set *set,
 		for (end = i + 1;
 		     end < n && v[end].cfg->backend == v[i].cfg->backend; end++)
 			;
-		jobs[k] = (struct worker_job){ run,	set,	 v, i,
-					       end - i, workers, k };
+		jobs[k] = (struct worker_job){
+			.run = run,
+			.set = set,
+			.v = v,
+			.first = i,
+			.n = end - i,
+			.older = workers,
+			.nolder = k,
+		};
 		err = worker_start(&workers[k], serve_backend, &jobs[k]);
 		if (err)
 			workers[k].pid = 0;

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 # The sysletbench binary end to end: --help, bad input exits 2 with a
 # message, a small run writes a complete and valid results directory (each
-# backend in its own worker process; --one-process in the harness), and
-# an interrupted run marks its own directory incomplete while earlier runs
-# stay intact.
+# backend in its own worker process; --one-process in the harness), an
+# interrupted run marks its own directory incomplete while earlier runs
+# stay intact, and a killed worker fails only its own backend.
 set -u
 bin=${1:?usage: test_cli.sh path/to/sysletbench}
 tmp=$(mktemp -d)
@@ -84,4 +84,24 @@ idir=$(cat "$tmp/int.out")
 check python3 -c "import json,sys; j=json.load(open(sys.argv[1]+'/results.json')); assert j['complete'] is False and j['interrupted'] is True" "$idir"
 check python3 -c "import json,sys; j=json.load(open(sys.argv[1]+'/results.json')); assert j['complete'] is True" "$dir"
 check test "$idir" != "$dir"
+
+# A worker that dies fails its own backend's configurations only: the
+# other backend goes on.
+"$bin" run -q -d "$tmp/data" -o "$tmp/results-kill" -n 10 -c hot -r 1000 \
+	-m 5 -b baseline_sync,atoms-user >"$tmp/kill.out" 2>"$tmp/kill.err" &
+pid=$!
+sleep 2
+read -r worker _ <"/proc/$pid/task/$pid/children"
+kill -KILL "$worker"
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+kdir=$(cat "$tmp/kill.out")
+check python3 - "$kdir" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1] + "/results.json"))
+err = {c["backend"]: c["error"] for c in j["configs"]}
+assert "killed by signal 9" in err["baseline_sync"], err
+assert err["atoms-user"] == "", err
+PY
 exit $fail
