@@ -262,6 +262,19 @@ static void setup(struct run_state *run, struct variant *v,
 			 strerror(errno));
 }
 
+/* Runs op for v in this process: in a worker, or with --one-process. */
+static void variant_run(struct run_state *run, struct variant *v,
+			const struct file_set *set, enum worker_op op,
+			unsigned int rep)
+{
+	if (op == OP_SETUP)
+		setup(run, v, set);
+	else if (op == OP_WARM_UP)
+		warm_up(run, v, set);
+	else
+		sample_once(run, v, set, rep);
+}
+
 /* A worker: runs the requests for its variants until the parent hangs up. */
 static int serve_backend(int in, int out, void *arg)
 {
@@ -284,12 +297,7 @@ static int serve_backend(int in, int out, void *arg)
 	counters_reopen();
 	while (!worker_receive(in, &req, sizeof(req))) {
 		v = &job->v[req.index];
-		if (req.op == OP_SETUP)
-			setup(job->run, v, job->set);
-		else if (req.op == OP_WARM_UP)
-			warm_up(job->run, v, job->set);
-		else
-			sample_once(job->run, v, job->set, req.rep);
+		variant_run(job->run, v, job->set, req.op, req.rep);
 		memset(&ans, 0, sizeof(ans));
 		ans.cfg = *v->cfg;
 		if (req.op == OP_SAMPLE)
@@ -319,7 +327,7 @@ static void worker_lost(struct variant *v, size_t n, struct worker *w,
 	}
 }
 
-/* Runs op for variant i, here or in its worker. */
+/* Runs op for variant i in its worker, or here without one. */
 static void variant_do(struct run_state *run, struct variant *v, size_t n,
 		       size_t i, const struct file_set *set, enum worker_op op,
 		       unsigned int rep)
@@ -331,12 +339,7 @@ static void variant_do(struct run_state *run, struct variant *v, size_t n,
 	char why[sizeof(ans.cfg.error)];
 
 	if (!w) {
-		if (op == OP_SETUP)
-			setup(run, &v[i], set);
-		else if (op == OP_WARM_UP)
-			warm_up(run, &v[i], set);
-		else
-			sample_once(run, &v[i], set, rep);
+		variant_run(run, &v[i], set, op, rep);
 		return;
 	}
 	if (worker_call(w, &req, sizeof(req), &ans, sizeof(ans))) {
