@@ -69,14 +69,35 @@ odir=$("$bin" run -q -d "$tmp/data" -o "$tmp/results-one" -n 10 -c hot \
 	{ echo "FAIL: --one-process run exited $?" >&2; fail=1; }
 check python3 -c "import json,sys; j=json.load(open(sys.argv[1]+'/results.json')); assert j['parameters']['isolation'] == 'one process'; assert all(c['verified'] for c in j['configs'])" "$odir"
 
+# The interrupt and kill checks below act on events, never on time: the
+# harness's progress on stderr comes through a FIFO, and "hot: ." is the
+# first repetition done (every worker set up and sampled once). A read
+# timeout is only a hang guard.
+progress=$tmp/progress
+mkfifo "$progress"
+# wait_progress TEXT: reads fd 3 until TEXT went by; 1 at EOF or hang guard.
+wait_progress() {
+	local seen="" c
+	while IFS= read -r -d '' -n 1 -t 120 -u 3 c; do
+		seen+=${c:-$'\n'}
+		[ ${#seen} -lt 256 ] || seen=${seen:128}
+		[[ $seen == *"$1" ]] && return 0
+	done
+	echo "FAIL: no '$1' in the progress: $seen" >&2
+	return 1
+}
+
 # Interrupt a longer run: it exits non-zero, says so, and marks itself.
 # Started directly, not through a function: a backgrounded subshell would
 # take the signal instead of the binary.
-"$bin" run -q -d "$tmp/data" -o "$tmp/results" -n 1,10 -c hot -r 1000 -m 5 \
-	>"$tmp/int.out" 2>"$tmp/int.err" &
+"$bin" run -d "$tmp/data" -o "$tmp/results" -n 1,10 -c hot -r 1000 -m 5 \
+	>"$tmp/int.out" 2>"$progress" &
 pid=$!
-sleep 2
+exec 3<"$progress"
+wait_progress "hot: ." || fail=1
 kill -INT "$pid"
+cat <&3 >"$tmp/int.err"
+exec 3<&-
 wait "$pid"
 rc=$?
 check test "$rc" = 1
@@ -86,15 +107,22 @@ check python3 -c "import json,sys; j=json.load(open(sys.argv[1]+'/results.json')
 check test "$idir" != "$dir"
 
 # A worker that dies fails its own backend's configurations only: the
-# other backend goes on.
-"$bin" run -q -d "$tmp/data" -o "$tmp/results-kill" -n 10 -c hot -r 1000 \
-	-m 5 -b baseline_sync,atoms-user >"$tmp/kill.out" 2>"$tmp/kill.err" &
+# other backend goes on. Workers are forked in backend order, so the
+# harness's first child runs baseline_sync; the repetition after the kill
+# is the one in which the harness finds it gone.
+"$bin" run -d "$tmp/data" -o "$tmp/results-kill" -n 10 -c hot -r 1000 \
+	-m 5 -b baseline_sync,atoms-user >"$tmp/kill.out" 2>"$progress" &
 pid=$!
-sleep 2
-read -r worker _ <"/proc/$pid/task/$pid/children"
+exec 3<"$progress"
+wait_progress "hot: ." || fail=1
+worker="" other=""
+read -r worker other _ <"/proc/$pid/task/$pid/children"
+check test -n "$worker" -a -n "$other"
 kill -KILL "$worker"
-sleep 1
+wait_progress "." || fail=1
 kill -INT "$pid"
+cat <&3 >"$tmp/kill.err"
+exec 3<&-
 wait "$pid"
 kdir=$(cat "$tmp/kill.out")
 check python3 - "$kdir" <<'PY'
