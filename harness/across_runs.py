@@ -25,8 +25,10 @@ flight, cache, files, size, read size) it prints
              as the baseline; --at-least 2 checks "twice the files/s")
   excess     (configuration - baseline_sync) ns/file in units of that
              run's null syscall: median, lowest, highest
-  CI width   the median width of the runs' own 95% CIs of ns/file, in
-             percent of the median, to set beside the spread of the ratios
+  CI width   the median width of the runs' own CIs of ns/file (at the
+             level each run's sample count gives: 75% with 3, at least 95%
+             from 6), in percent of the median, to set beside the spread of
+             the ratios
 
 Exit status: 0, or 2 on bad input (a named results.json that cannot be
 read, nothing found, no run with a baseline_sync configuration).  Standard

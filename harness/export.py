@@ -6,9 +6,10 @@ Usage: export.py --format gab|bmf [-o FILE] DIR
 
   gab  github-action-benchmark, tool "customSmallerIsBetter": a JSON array
        of {"name", "unit", "value", "range", "extra"}; one entry per
-       configuration for ns/file (range: half the width of the 95% CI of the
-       median) and one each for syscalls/file and atoms/file (exact counts,
-       no range).
+       configuration for ns/file (range: half the width of the CI of the
+       median; "extra" names its real level, 75% with 3 samples, at least
+       95% from 6 on) and one each for syscalls/file and atoms/file (exact
+       counts, no range).
   bmf  Bencher Metric Format: {"<benchmark>": {"<measure>": {"value",
        "lower_value", "upper_value"}}}, measure "latency" (Bencher's built-in
        nanosecond measure) with the CI as lower/upper, plus
@@ -28,6 +29,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "plots"))
 import results_data as rd  # noqa: E402
+from ci_level import ci_label, median_ci_level  # noqa: E402
 
 COUNTS = [("syscalls_per_file", "syscalls/file", "syscalls-per-file"),
           ("atoms_per_file", "atoms/file", "atoms-per-file")]
@@ -56,7 +58,8 @@ def to_gab(run):
     for c in exported(run):
         name = bench_name(c)
         lo, hi = c.ci()
-        extra = ["95%% CI of the median: %.1f-%.1f ns" % (lo, hi),
+        level = ci_label([median_ci_level(len(c.samples))])
+        extra = ["%s of the median: %.1f-%.1f ns" % (level, lo, hi),
                  "samples: %d" % len(c.samples),
                  "commit: %s" % run.meta.get("git_commit", "?"),
                  "compiler: %s" % run.meta.get("compiler", "?")]

@@ -45,25 +45,27 @@ static int calibrate(void)
 {
 	struct sample_stats st;
 	struct null_atom_stats atom;
-	char why[160];
+	char why[160], label[32];
 	size_t i;
 
 	null_syscall_measure(NULL_REPS, NULL_ITERS, &st);
-	printf("getppid: %.1f ns median (95%% CI %.1f-%.1f, %zu batches of "
+	stats_ci_label(st.ci_level, label, sizeof(label));
+	printf("getppid: %.1f ns median (%s %.1f-%.1f, %zu batches of "
 	       "%d)\n",
-	       st.median, st.ci_lo, st.ci_hi, st.n, NULL_ITERS);
+	       st.median, label, st.ci_lo, st.ci_hi, st.n, NULL_ITERS);
 	for (i = 0; i < backend_count; i++) {
 		if (!backends[i]->run_chain ||
 		    !backends[i]->available(why, sizeof(why)) ||
 		    null_atom_measure(backends[i]->run_chain, NULL_REPS,
 				      NULL_ITERS / NULL_CHAIN_ATOMS, &atom))
 			continue;
+		stats_ci_label(atom.overhead.ci_level, label, sizeof(label));
 		printf("%s: %.1f ns per getppid atom (chains of %d), "
-		       "%.1f ns [95%% CI %.1f-%.1f] = %.2f null syscalls over "
+		       "%.1f ns [%s %.1f-%.1f] = %.2f null syscalls over "
 		       "the raw syscall; a chain: %.1f ns fixed + %.1f ns per "
 		       "atom\n",
 		       backends[i]->name, atom.per_atom.median,
-		       NULL_CHAIN_ATOMS, atom.overhead.median,
+		       NULL_CHAIN_ATOMS, atom.overhead.median, label,
 		       atom.overhead.ci_lo, atom.overhead.ci_hi,
 		       atom.overhead.median / st.median,
 		       atom.chain_fixed.median, atom.marginal.median);

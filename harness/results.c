@@ -287,17 +287,31 @@ static void md_num(FILE *f, double v, const char *fmt)
 static void write_summary_md(FILE *f, const struct run_state *run)
 {
 	struct sysinfo_meta meta;
+	char label[32];
+	double level = -1;
+	int levels_differ = 0;
 	size_t i;
 
 	sysinfo_read(&meta);
+	/* One level in the header when every row has it, else one per row. */
+	for (i = 0; i < run->nconfigs; i++) {
+		if (!has_numbers(&run->configs[i]))
+			continue;
+		if (level < 0)
+			level = run->configs[i].ns_per_file.ci_level;
+		else if (run->configs[i].ns_per_file.ci_level != level)
+			levels_differ = 1;
+	}
 	fprintf(f, "# sysletbench results: %s (%s), %s\n\n", run->opt.target,
 		run->opt.accel, run->complete ? "complete" : "INCOMPLETE");
 	fprintf(f,
 		"Measured on %s, kernel %s, %s (%ld CPUs), started %s. "
-		"Null syscall (getppid): %.1f ns (95%% CI %.1f-%.1f).\n\n",
+		"Null syscall (getppid): %.1f ns (",
 		meta.hostname, meta.kernel_release, meta.cpu_model, meta.cpus,
-		run->started, run->null_syscall_ns.median,
-		run->null_syscall_ns.ci_lo, run->null_syscall_ns.ci_hi);
+		run->started, run->null_syscall_ns.median);
+	stats_ci_label(run->null_syscall_ns.ci_level, label, sizeof(label));
+	fprintf(f, "%s %.1f-%.1f).\n\n", label, run->null_syscall_ns.ci_lo,
+		run->null_syscall_ns.ci_hi);
 	for (i = 0; i < run->opt.nbackends; i++)
 		if (run->null_atom[i].per_atom.n)
 			fprintf(f,
@@ -319,10 +333,12 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 		"(%s), %d as a clet (%s).\n\n",
 		LOC_ATOM_CHAIN, LOC_ATOM_CHAIN_SOURCE, LOC_CLET,
 		LOC_CLET_SOURCE);
-	fputs("| backend | in flight | cache | files | size | median ns/file "
-	      "[95% CI] | k-best | files/s | vs sync | null syscalls/file | "
-	      "syscalls/file (own / traced) |\n",
-	      f);
+	stats_ci_label(level, label, sizeof(label));
+	fprintf(f,
+		"| backend | in flight | cache | files | size | median ns/file "
+		"[%s] | k-best | files/s | vs sync | null syscalls/file | "
+		"syscalls/file (own / traced) |\n",
+		levels_differ ? "CI" : label);
 	fputs("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
 	for (i = 0; i < run->nconfigs; i++) {
 		const struct config_result *cfg = &run->configs[i];
@@ -337,8 +353,12 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 						"every sample rejected");
 			continue;
 		}
-		fprintf(f, " | %.0f [%.0f-%.0f]", st->median, st->ci_lo,
+		fprintf(f, " | %.0f [%.0f-%.0f", st->median, st->ci_lo,
 			st->ci_hi);
+		stats_ci_label(st->ci_level, label, sizeof(label));
+		if (levels_differ)
+			fprintf(f, ", %s", label);
+		fputs("]", f);
 		md_num(f, st->kbest, "%.0f");
 		md_num(f, cfg->files_per_s, "%.0f");
 		md_num(f, cfg->speedup_vs_sync, "%.2fx");

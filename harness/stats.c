@@ -8,6 +8,7 @@
  * latency samples with long right tails.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,4 +99,16 @@ void stats_compute(const double *samples, size_t n, struct sample_stats *out)
 	out->ci_hi = sorted[hi];
 	out->kbest = kbest(sorted, n);
 	free(sorted);
+}
+
+void stats_ci_label(double level, char *buf, size_t len)
+{
+	double tenths = floor(level * 1000 + 1e-9);
+
+	if (!(level > 0))
+		snprintf(buf, len, "no CI");
+	else if (fmod(tenths, 10) == 0)
+		snprintf(buf, len, "%.0f%% CI", tenths / 10);
+	else
+		snprintf(buf, len, "%.1f%% CI", tenths / 10);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Robust summary statistics for benchmark samples: median with a
- * distribution-free 95% confidence interval, minimum, and LEBench's k-best.
+ * distribution-free confidence interval (95% or more from 6 samples on;
+ * its real coverage is kept and printed), minimum, and LEBench's k-best.
  */
 #ifndef SYSLETBENCH_STATS_H
 #define SYSLETBENCH_STATS_H
@@ -14,8 +15,8 @@
 struct sample_stats {
 	size_t n;
 	double median;
-	double ci_lo, ci_hi; /* 95% CI of the median (order statistics) */
-	double ci_level; /* actual coverage: below 0.95 when n < 6 */
+	double ci_lo, ci_hi; /* CI of the median (order statistics) */
+	double ci_level; /* its coverage: >= 0.95 from n = 6, below before */
 	double min, max, mean;
 	double kbest; /* NaN when no k samples agree within 5% */
 };
@@ -27,5 +28,12 @@ void stats_compute(const double *samples, size_t n, struct sample_stats *out);
  * median; returns the exact binomial coverage.
  */
 double stats_median_ci_ranks(size_t n, size_t *lo, size_t *hi);
+
+/*
+ * What an interval of coverage level is called in every output: "96.8% CI"
+ * (rounded down, so that a 94.96% interval never reads as 95%), or "no CI"
+ * for a single sample.
+ */
+void stats_ci_label(double level, char *buf, size_t len);
 
 #endif

@@ -29,6 +29,7 @@ import os
 import re
 import sys
 
+from ci_level import ci_label, median_ci_level
 # Legend order and colours are shared with the matplotlib report, so that
 # a backend looks the same everywhere; unknown backends follow, sorted.
 from results_data import BACKEND_COLOR, backend_key, cache_key
@@ -351,6 +352,7 @@ def write_group(gdir, name, target, accel, fs, buf, rows, label):
     present_ns = {}
     present_sp = {}
     ylo, yhi = [], []
+    ci_levels = []
     sp_vals = []
     for c in caches:
         sync_med = {}
@@ -375,6 +377,8 @@ def write_group(gdir, name, target, accel, fs, buf, rows, label):
                 if hi is None or hi < m:
                     hi = m
                 ns_lines.append("%d %.6g %.6g %.6g" % (f, m, lo, hi))
+                ci_levels.append(median_ci_level(int(num(r.get("samples"))
+                                                     or 0)))
                 ylo.append(lo)
                 yhi.append(hi)
                 if v != SYNC:
@@ -511,8 +515,12 @@ def write_group(gdir, name, target, accel, fs, buf, rows, label):
     w("any_traced_missing = %d" % any_traced_missing)
     w("sys_xtics = %s" % gpstr(sys_xtics))
     head = "%s \u2014 %s files, %s buffer%s" % (where, fss, bufs, suffix)
+    # The legend and title name the intervals' real level (3 samples give
+    # 75%, 6 or more at least 95%).
+    ci_text = ci_label(ci_levels)
+    w("ci_label = %s" % gpstr(ci_text))
     w("title_ns = %s" % gpstr(
-        head + "\nns per file vs file count (median, 95% CI)"))
+        head + "\nns per file vs file count (median, %s)" % ci_text))
     w("title_sp = %s" % gpstr(
         head + "\nspeedup vs baseline_sync (sync median / variant median;"
         " above 1 is faster)"))

@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: MIT
 # ns per file vs file count, one panel per cache state, one line per
-# variant with its 95% CI of the median as a translucent band.
+# variant with its CI of the median as a translucent band (the legend names
+# its real level, ci_label from extract.py).
 # Run by plot.sh as:  gnuplot -c THIS.gp GROUPDIR OUTFILE png|svg PNGTERM PLOTDIR
 gdir = ARG1; outfile = ARG2; fmt = ARG3; pngterm = ARG4; plotdir = ARG5
 load gdir.'/params.gp'
 n = words(ns_caches)
 H = 720
 key_extra = 1
-key_lastlen = 11
+key_lastlen = strlen(ci_label) + 5
 load plotdir.'/common.gp'
 
 nsfile(c, i) = sprintf('%s/ns__%s__%s.dat', gdir, c, word(variants, i))
@@ -69,8 +70,8 @@ ks(j) = int(word(key_seq, j))
 kdt(j) = ks(j) ? int(word(vdt, ks(j))) : 1
 # (yerrorbars cannot sample NaN, so one file count gets a points sample.)
 ci_key = single ? \
-    "NaN with points lc rgb '#606060' pt 'I' ps 1.4 title '95% CI bars'" : \
-    "NaN with filledcurves lc rgb '#808080' fs transparent solid 0.3 noborder title '95% CI band'"
+    "NaN with points lc rgb '#606060' pt 'I' ps 1.4 title '".ci_label." bars'" : \
+    "NaN with filledcurves lc rgb '#808080' fs transparent solid 0.3 noborder title '".ci_label." band'"
 plot for [j = 1:words(key_seq)] NaN with linespoints \
          lc rgb (ks(j) ? word(vcolor, ks(j)) : '#ffffff') \
          dt kdt(j) \

@@ -8,7 +8,8 @@
 # (target, accel, file_size) present:
 #
 #   <target>-<accel>-<size>-ns_per_file.{png,svg}  ns/file vs file count,
-#       median with 95% CI band, one panel per cache state
+#       median with its CI band (the legend names the real level), one
+#       panel per cache state
 #   <target>-<accel>-<size>-speedup.{png,svg}      speedup vs baseline_sync
 #   <target>-<accel>-<size>-syscalls.{png,svg}     syscalls per file (hot,
 #       largest file count) and time per file in null syscalls

@@ -35,6 +35,9 @@ dir=$(run_small) || { echo "FAIL: small run exited $?" >&2; fail=1; }
 for f in results.csv results.json summary.csv summary.md; do
 	check test -s "$dir/$f"
 done
+# Three samples make a 75% interval of the median, and it says so.
+check grep -q 'median ns/file \[75% CI\]' "$dir/summary.md"
+check test "$(grep -c '95% CI' "$dir/summary.md")" = 0
 check python3 - "$dir" <<'PY'
 import csv, json, sys
 d = sys.argv[1]

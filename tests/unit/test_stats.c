@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * The statistics against values worked out by hand: medians, the order
- * statistics of the median's 95% CI (n = 10 gives the 2nd and 9th, as in
- * published tables), k-best, and the empty case.
+ * statistics of the median's CI (n = 10 gives the 2nd and 9th, as in
+ * published tables) and its real level, how that level is labelled,
+ * k-best, and the empty case.
  */
 #include <math.h>
+#include <string.h>
 
 #include "harness/stats.h"
 #include "test_helpers.h"
@@ -21,6 +23,7 @@ int main(void)
 	static const double tight[] = { 100, 101, 102, 103, 104, 500, 900 };
 	static const double spread[] = { 1, 2, 4, 8, 16, 32 };
 	struct sample_stats st;
+	char label[32];
 	size_t lo, hi;
 	double level;
 
@@ -41,6 +44,24 @@ int main(void)
 	CHECK_EQ(lo, 39);
 	CHECK_EQ(hi, 60);
 	CHECK(level >= 0.95);
+
+	/* 6 samples are the fewest whose min..max is a 95% interval. */
+	level = stats_median_ci_ranks(5, &lo, &hi);
+	CHECK(lo == 0 && hi == 4 && fabs(level - 0.9375) < 1e-9);
+	level = stats_median_ci_ranks(6, &lo, &hi);
+	CHECK(lo == 0 && hi == 5 && fabs(level - 0.96875) < 1e-9);
+
+	/* Labels say the real level, rounded down, never "95%" below it. */
+	stats_ci_label(0.9375, label, sizeof(label));
+	CHECK(!strcmp(label, "93.7% CI"));
+	stats_ci_label(0.75, label, sizeof(label));
+	CHECK(!strcmp(label, "75% CI"));
+	stats_ci_label(0.96875, label, sizeof(label));
+	CHECK(!strcmp(label, "96.8% CI"));
+	stats_ci_label(0.94999, label, sizeof(label));
+	CHECK(!strcmp(label, "94.9% CI"));
+	stats_ci_label(0, label, sizeof(label));
+	CHECK(!strcmp(label, "no CI"));
 
 	stats_compute(tight, 7, &st);
 	CHECK(near(st.kbest, 102));
