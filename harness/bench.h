@@ -40,7 +40,7 @@ struct bench_options {
 	const char *data_dir;
 	const char *output_dir;
 	const char *target; /* host | guest */
-	const char *accel; /* native | kvm | tcg | icount */
+	const char *accel; /* native | vm | kvm | tcg | icount */
 };
 
 struct sample {

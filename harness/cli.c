@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "harness/cli.h"
+#include "harness/sysinfo.h"
 #include "harness/util.h"
 
 #define MAX_FILES	100000
@@ -49,8 +50,9 @@ static const char usage[] =
 	"  -o, --output DIR        results root (default ./results)\n"
 	"      --seed N            file content seed (default 1)\n"
 	"      --target NAME       host or guest (default host)\n"
-	"      --accel NAME        native, kvm, tcg or icount (default "
-	"native)\n"
+	"      --accel NAME        native, vm, kvm, tcg or icount (default:\n"
+	"                          native on bare metal, vm under a detected\n"
+	"                          hypervisor)\n"
 	"      --quick             small matrix: 1,100,1k files, 4K,\n"
 	"                          hot+cold, concurrency 1,16, 6 reps\n"
 	"  -q, --quiet             no progress on stderr\n"
@@ -191,7 +193,7 @@ static void set_defaults(struct bench_options *opt)
 	opt->data_dir = "data";
 	opt->output_dir = "results";
 	opt->target = "host";
-	opt->accel = "native";
+	opt->accel = NULL; /* after parsing: native or vm, as detected */
 }
 
 static void set_quick(struct bench_options *opt)
@@ -209,8 +211,8 @@ static void set_quick(struct bench_options *opt)
 enum cli_command cli_parse(int argc, char **argv, struct bench_options *opt)
 {
 	static const char *const targets[] = { "host", "guest", NULL };
-	static const char *const accels[] = { "native", "kvm", "tcg", "icount",
-					      NULL };
+	static const char *const accels[] = { "native", "vm",	  "kvm",
+					      "tcg",	"icount", NULL };
 	static const struct option longopts[] = {
 		{ "backends", required_argument, NULL, 'b' },
 		{ "files", required_argument, NULL, 'n' },
@@ -334,5 +336,14 @@ enum cli_command cli_parse(int argc, char **argv, struct bench_options *opt)
 	}
 	if (optind < argc)
 		bad_usage("unexpected argument '%s'", argv[optind]);
+	/* "native" is only ever bare metal (sysinfo.h says how it is told). */
+	if (cmd == CLI_RUN && (!opt->accel || !strcmp(opt->accel, "native"))) {
+		if (opt->accel && strcmp(sysinfo_host_accel(), "native"))
+			bad_usage("--accel native: this machine runs under a "
+				  "hypervisor (%s: %s); use --accel vm",
+				  hypervisor_detect()->name,
+				  hypervisor_detect()->how);
+		opt->accel = sysinfo_host_accel();
+	}
 	return cmd;
 }

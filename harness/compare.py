@@ -219,9 +219,24 @@ def gated(kind, gate):
     return (gate == "all" and kind in (DET, WALL)) or gate == kind
 
 
+# A host run's accel says whether its machine is bare metal or a VM: a
+# property of the machine, like its name, not a way of measuring, so host
+# runs on either kind compare (the report names both). Guest accelerators
+# (kvm, tcg, icount) are ways of measuring and never mix.
+HOST_MACHINE_ACCELS = ("native", "vm")
+
+
+def match_key(c):
+    """What a configuration is matched on across two runs."""
+    target, accel = c.key[0], c.key[1]
+    if target == "host" and accel in HOST_MACHINE_ACCELS:
+        return (target, "native|vm") + c.key[2:]
+    return c.key
+
+
 def compare(base, new, opt):
-    bmap = {c.key: c for c in base.configs if c.samples}
-    nmap = {c.key: c for c in new.configs if c.samples}
+    bmap = {match_key(c): c for c in base.configs if c.samples}
+    nmap = {match_key(c): c for c in new.configs if c.samples}
     common = [k for k in nmap if k in bmap]
     if not common:
         raise rd.ResultsError(
@@ -290,6 +305,9 @@ def render(base, new, rows, gone, added, opt, rebase, out):
     w("%sgate: %s; deterministic tolerance %.2g%%, wall-clock p < %.3g and "
       "|change| >= %.3g%%\n" % (bullet, opt.gate, opt.det_tolerance,
                                 opt.alpha, opt.min_effect))
+    if base.accel != new.accel:
+        w("%snote: BASE ran on %s, NEW on %s: their wall-clock figures come "
+          "from different machines\n" % (bullet, base.accel, new.accel))
     if rebase:
         w("%sRE-BASE: toolchain changed (%s): gated changes do not fail; "
           "refresh the reference\n" % (bullet, rebase))

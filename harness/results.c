@@ -438,6 +438,7 @@ static void json_null_atoms(FILE *f, const struct run_state *run)
 
 static void json_meta(FILE *f, const struct run_state *run)
 {
+	const struct hypervisor_info *hv;
 	struct sysinfo_meta meta;
 	char why[160];
 	size_t i;
@@ -465,6 +466,14 @@ static void json_meta(FILE *f, const struct run_state *run)
 	fputs(", ", f);
 	json_str(f, "cpu_model", meta.cpu_model);
 	fprintf(f, ", \"cpus\": %ld,\n  ", meta.cpus);
+	hv = hypervisor_detect();
+	if (hv->name)
+		json_str(f, "hypervisor", hv->name);
+	else
+		fputs("\"hypervisor\": null", f);
+	fputs(", ", f);
+	json_str(f, "hypervisor_detected_by", hv->how);
+	fputs(",\n  ", f);
 	json_str(f, "compiler", meta.compiler);
 	fputs(", ", f);
 	json_str(f, "git_commit", meta.git_commit);

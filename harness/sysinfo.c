@@ -3,6 +3,9 @@
  * Run metadata (see sysinfo.h). The commit comes from the environment
  * (run_all.sh sets SYSLETBENCH_GIT_COMMIT) or from the build.
  */
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,4 +59,198 @@ void sysinfo_read(struct sysinfo_meta *meta)
 	meta->cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	meta->compiler = "gcc-compatible " __VERSION__;
 	meta->git_commit = env && *env ? env : SYSLETBENCH_GIT_COMMIT;
+}
+
+/* Names as systemd-detect-virt gives them, so that all sources agree. */
+static const struct {
+	const char *signature;
+	const char *name;
+} cpuid_vendors[] = {
+	{ "KVMKVMKVM", "kvm" },		 { "TCGTCGTCGTCG", "qemu" },
+	{ "Microsoft Hv", "microsoft" }, { "VMwareVMware", "vmware" },
+	{ "XenVMMXenVMM", "xen" },	 { "VBoxVBoxVBox", "oracle" },
+	{ "bhyve bhyve ", "bhyve" },	 { " lrpepyh  vr", "parallels" },
+	{ "ACRNACRNACRN", "acrn" },
+};
+
+/* DMI strings that only a virtual machine's firmware reports. */
+static const struct {
+	const char *prefix;
+	const char *name;
+} dmi_vendors[] = {
+	{ "QEMU", "qemu" },	      { "KVM", "kvm" },
+	{ "VMware", "vmware" },	      { "VirtualBox", "oracle" },
+	{ "innotek GmbH", "oracle" }, { "Xen", "xen" },
+	{ "Amazon EC2", "amazon" },   { "Google", "google" },
+	{ "Parallels", "parallels" }, { "Bochs", "bochs" },
+	{ "BHYVE", "bhyve" },	      { "OpenStack", "kvm" },
+};
+
+static const char *dmi_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < sizeof(dmi_vendors) / sizeof(dmi_vendors[0]); i++)
+		if (!strncmp(s, dmi_vendors[i].prefix,
+			     strlen(dmi_vendors[i].prefix)))
+			return dmi_vendors[i].name;
+	return NULL;
+}
+
+/*
+ * A VM by its DMI strings. Microsoft's vendor string is also on its
+ * hardware: only the product "Virtual Machine" is Hyper-V. EC2's metal
+ * instances keep "Amazon EC2" as vendor, with a "*.metal" product.
+ */
+static const char *dmi_hypervisor(const char *vendor, const char *product)
+{
+	const char *name;
+	size_t len = product ? strlen(product) : 0;
+
+	if (product && len >= 6 && !strcmp(product + len - 6, ".metal"))
+		return NULL;
+	if (vendor && !strcmp(vendor, "Microsoft Corporation"))
+		return product && !strcmp(product, "Virtual Machine") ?
+			       "microsoft" :
+			       NULL;
+	name = dmi_name(vendor);
+	return name ? name : dmi_name(product);
+}
+
+static void how_add(struct hypervisor_info *out, const char *fmt,
+		    const char *value)
+{
+	size_t used = strlen(out->how);
+
+	if (used && used + 2 < sizeof(out->how)) {
+		memcpy(out->how + used, "; ", 3);
+		used += 2;
+	}
+	snprintf(out->how + used, sizeof(out->how) - used, fmt, value);
+}
+
+void hypervisor_identify(const struct hypervisor_evidence *ev,
+			 struct hypervisor_info *out)
+{
+	const char *by_cpuid = NULL, *by_dmi, *by_tool = NULL;
+	size_t i;
+	int vm = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (ev->cpuid_bit >= 0) {
+		how_add(out, "cpuid leaf 1 ecx bit 31 %s",
+			ev->cpuid_bit ? "set" : "clear");
+		vm |= ev->cpuid_bit;
+	}
+	if (ev->cpuid_bit > 0 && ev->cpuid_vendor[0]) {
+		for (i = 0;
+		     i < sizeof(cpuid_vendors) / sizeof(cpuid_vendors[0]); i++)
+			if (!strcmp(ev->cpuid_vendor,
+				    cpuid_vendors[i].signature))
+				by_cpuid = cpuid_vendors[i].name;
+		how_add(out, "cpuid 0x40000000 '%s'", ev->cpuid_vendor);
+	}
+	by_dmi = dmi_hypervisor(ev->dmi_sys_vendor, ev->dmi_product_name);
+	if (ev->dmi_sys_vendor)
+		how_add(out, "dmi sys_vendor '%s'", ev->dmi_sys_vendor);
+	if (ev->dmi_product_name)
+		how_add(out, "dmi product_name '%s'", ev->dmi_product_name);
+	if (ev->detect_virt) {
+		how_add(out, "systemd-detect-virt --vm '%s'", ev->detect_virt);
+		if (*ev->detect_virt && strcmp(ev->detect_virt, "none"))
+			by_tool = ev->detect_virt;
+	}
+	vm |= by_cpuid || by_dmi || by_tool;
+	if (!out->how[0])
+		how_add(out, "%s", "no source could be read");
+	if (!vm)
+		return;
+	out->name = by_tool  ? by_tool :
+		    by_cpuid ? by_cpuid :
+		    by_dmi   ? by_dmi :
+			       "unknown";
+}
+
+static void cpuid_evidence(struct hypervisor_evidence *ev)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned int eax, ebx, ecx, edx;
+
+	__cpuid(1, eax, ebx, ecx, edx);
+	ev->cpuid_bit = !!(ecx & (1U << 31));
+	if (!ev->cpuid_bit)
+		return;
+	/* The leaf exists only under a hypervisor: read it only then. */
+	__cpuid(0x40000000, eax, ebx, ecx, edx);
+	memcpy(ev->cpuid_vendor, &ebx, 4);
+	memcpy(ev->cpuid_vendor + 4, &ecx, 4);
+	memcpy(ev->cpuid_vendor + 8, &edx, 4);
+	ev->cpuid_vendor[12] = 0;
+#else
+	ev->cpuid_bit = -1;
+#endif
+}
+
+/* The first line of path into buf, or NULL when it cannot be read. */
+static const char *first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *ok;
+
+	if (!f)
+		return NULL;
+	ok = fgets(buf, (int)len, f);
+	fclose(f);
+	if (!ok)
+		return NULL;
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
+/* systemd-detect-virt --vm's answer, or NULL where it is not installed. */
+static const char *detect_virt(char *buf, size_t len)
+{
+	FILE *p;
+	char *ok;
+
+	if (access("/usr/bin/systemd-detect-virt", X_OK) &&
+	    access("/bin/systemd-detect-virt", X_OK))
+		return NULL;
+	/* Prints "none" and exits 1 on bare metal: the output decides. */
+	fflush(NULL);
+	p = popen("systemd-detect-virt --vm 2>/dev/null", "r");
+	if (!p)
+		return NULL;
+	ok = fgets(buf, (int)len, p);
+	pclose(p);
+	if (!ok)
+		return NULL;
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
+const struct hypervisor_info *hypervisor_detect(void)
+{
+	static struct hypervisor_info info;
+	static int done;
+	static char vendor[128], product[128], tool[64];
+	struct hypervisor_evidence ev;
+
+	if (done)
+		return &info;
+	memset(&ev, 0, sizeof(ev));
+	cpuid_evidence(&ev);
+	ev.dmi_sys_vendor = first_line("/sys/class/dmi/id/sys_vendor", vendor,
+				       sizeof(vendor));
+	ev.dmi_product_name = first_line("/sys/class/dmi/id/product_name",
+					 product, sizeof(product));
+	ev.detect_virt = detect_virt(tool, sizeof(tool));
+	hypervisor_identify(&ev, &info);
+	done = 1;
+	return &info;
+}
+
+const char *sysinfo_host_accel(void)
+{
+	return hypervisor_detect()->name ? "vm" : "native";
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Where a number was measured: host name, kernel, CPU, compiler, commit.
+ * Where a number was measured: host name, kernel, CPU, compiler, commit,
+ * and whether the machine is a VM (the hypervisor, and how it showed).
  */
 #ifndef SYSLETBENCH_SYSINFO_H
 #define SYSLETBENCH_SYSINFO_H
+
+#include <stddef.h>
 
 struct sysinfo_meta {
 	char hostname[64];
@@ -17,5 +20,37 @@ struct sysinfo_meta {
 };
 
 void sysinfo_read(struct sysinfo_meta *meta);
+
+/*
+ * What the machine says about a hypervisor. Each source may be missing
+ * (cpuid_bit -1 off x86, a NULL string where the file or tool is absent).
+ */
+struct hypervisor_evidence {
+	int cpuid_bit; /* CPUID leaf 1 ECX bit 31: 1, 0, or -1 unknown */
+	char cpuid_vendor[13]; /* leaf 0x40000000 signature; "" without */
+	const char *dmi_sys_vendor; /* /sys/class/dmi/id/sys_vendor */
+	const char *dmi_product_name; /* /sys/class/dmi/id/product_name */
+	const char *detect_virt; /* systemd-detect-virt --vm: "none", "kvm" */
+};
+
+struct hypervisor_info {
+	const char *name; /* systemd-detect-virt's names; NULL: bare metal */
+	char how[256]; /* every source consulted and what it said */
+};
+
+/*
+ * A VM when any source says so: the CPU's hypervisor bit, a known 0x40000000
+ * signature, a virtual machine's DMI vendor or product, or
+ * systemd-detect-virt. The name is systemd-detect-virt's where it gave one,
+ * else the signature's, else the DMI's, else "unknown".
+ */
+void hypervisor_identify(const struct hypervisor_evidence *ev,
+			 struct hypervisor_info *out);
+
+/* This machine's, gathered once (it runs systemd-detect-virt if present). */
+const struct hypervisor_info *hypervisor_detect(void);
+
+/* The host run's accelerator: "vm" under a hypervisor, else "native". */
+const char *sysinfo_host_accel(void);
 
 #endif

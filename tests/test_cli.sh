@@ -45,6 +45,9 @@ j = json.load(open(d + "/results.json"))
 assert j["schema"] == "sysletbench-results/1", j["schema"]
 assert j["complete"] is True and j["interrupted"] is False
 assert j["target"] == "host"
+# "native" only on bare metal; a VM's run says which hypervisor and how.
+assert j["accel"] == ("vm" if j["hypervisor"] else "native"), j["accel"]
+assert j["hypervisor_detected_by"], j
 # Each backend ran in a worker process of its own (the default).
 assert j["parameters"]["isolation"] == "process per backend", j["parameters"]
 rows = list(csv.DictReader(open(d + "/summary.csv")))
