@@ -305,10 +305,13 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 	fprintf(f, "# sysletbench results: %s (%s), %s\n\n", run->opt.target,
 		run->opt.accel, run->complete ? "complete" : "INCOMPLETE");
 	fprintf(f,
-		"Measured on %s, kernel %s, %s (%ld CPUs), started %s. "
-		"Null syscall (getppid): %.1f ns (",
-		meta.hostname, meta.kernel_release, meta.cpu_model, meta.cpus,
-		run->started, run->null_syscall_ns.median);
+		"Measured on %s (%s%s), kernel %s, %s (%ld CPUs), started "
+		"%s. Null syscall (getppid): %.1f ns (",
+		meta.hostname,
+		hypervisor_detect()->name ? "a VM under " : "bare metal",
+		hypervisor_detect()->name ? hypervisor_detect()->name : "",
+		meta.kernel_release, meta.cpu_model, meta.cpus, run->started,
+		run->null_syscall_ns.median);
 	stats_ci_label(run->null_syscall_ns.ci_level, label, sizeof(label));
 	fprintf(f, "%s %.1f-%.1f).\n\n", label, run->null_syscall_ns.ci_lo,
 		run->null_syscall_ns.ci_hi);
