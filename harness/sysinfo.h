@@ -34,7 +34,8 @@ struct hypervisor_evidence {
 };
 
 struct hypervisor_info {
-	const char *name; /* systemd-detect-virt's names; NULL: bare metal */
+	/* systemd-detect-virt's names; NULL: bare metal. May point into ev. */
+	const char *name;
 	char how[256]; /* every source consulted and what it said */
 };
 
