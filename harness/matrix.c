@@ -31,7 +31,7 @@
 #include "harness/worker.h"
 #include "harness/workload.h"
 
-/* Timed passes that size a hot sample (see warm_up). */
+/* Timed passes that size a hot sample, at least (see warm_up). */
 #define SIZING_PASSES 3
 
 volatile int matrix_stop_requested;
@@ -198,7 +198,8 @@ static void warm_up(struct run_state *run, struct variant *v,
 	struct counter_sample ctr;
 	struct cache_report report;
 	unsigned int w;
-	uint64_t t0, best = 0;
+	uint64_t t0, best = 0, spent,
+		     half_sample_ns = run->opt.min_sample_ms * 500000ULL;
 	int failed;
 
 	/* The first warm-up is the verified, syscall-counted pass. */
@@ -218,11 +219,15 @@ static void warm_up(struct run_state *run, struct variant *v,
 	}
 	cfg->verified = !cfg->error[0] && cfg->files_checked == set->count;
 	/*
-	 * Hot passes are sized from the fastest of a few passes timed as the
-	 * samples are (the checked, traced warm-up costs more per file): the
-	 * fastest errs towards more passes, so samples overshoot the floor.
+	 * Hot passes are sized from the fastest of passes timed as the
+	 * samples are (the checked, traced warm-up costs more per file),
+	 * spanning half a sample so that one busy moment of a shared machine
+	 * does not set the size: the fastest errs towards more passes, so
+	 * samples overshoot the floor.
 	 */
-	for (w = 0; cfg->cache == CACHE_HOT && w < SIZING_PASSES; w++) {
+	for (w = 0, spent = 0; cfg->cache == CACHE_HOT &&
+			       (w < SIZING_PASSES || spent < half_sample_ns);
+	     w++) {
 		memset(&bc, 0, sizeof(bc));
 		counters_begin(0);
 		t0 = now_ns();
@@ -231,6 +236,7 @@ static void warm_up(struct run_state *run, struct variant *v,
 		counters_end(&ctr);
 		if (failed)
 			return;
+		spent += t0;
 		if (!best || t0 < best)
 			best = t0;
 	}
