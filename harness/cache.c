@@ -406,6 +406,12 @@ int cache_prepare(enum cache_state state, const struct file_set *set,
 		report->verified = 1;
 		return 0;
 	}
+	/* Without a device nothing proves a drop (and a tmpfs keeps all). */
+	if (!device_stat_path[0]) {
+		snprintf(report->why, sizeof(report->why), "%s",
+			 device_missing);
+		return -ENODEV;
+	}
 	for (attempt = 0; attempt < DROP_ATTEMPTS; attempt++) {
 		/*
 		 * Pages still under writeback (files just written, e.g. the

@@ -3,7 +3,8 @@
 # Cold proven by the block device, end to end on the host: as root, every
 # cold and dentry sample records the device's read counters and is valid
 # by the rule; a hot set measured as "cold" without a drop (test-only
-# SYSLETBENCH_TEST_NO_DROP) comes out invalid with the reason; as a user
+# SYSLETBENCH_TEST_NO_DROP) comes out invalid with the reason, and so does
+# every cold sample of a data dir on a tmpfs (no device); as a user
 # who cannot drop caches, cold is labelled "fadvise" in every output with
 # "cold" kept as the requested state.
 # Exit: 0 pass, 1 fail, 77 skip (not root, or no block device under TMPDIR).
@@ -63,6 +64,24 @@ assert rows and all(r["valid"] == "0" and "not cold" in r["cache_why"]
                     for r in rows), rows
 assert "every sample rejected: device read" in open(d + "/summary.md").read()
 PY
+
+# On a tmpfs nothing is cold, and no device can say otherwise: every cold
+# sample is invalid, with that reason.
+if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+	shm=$(mktemp -d /dev/shm/cold-proof.XXXXXX)
+	tdir=$(run -d "$shm/data" -c cold -b baseline_sync -j 1)
+	rm -rf "$shm"
+	python3 - "$tdir" <<'PY' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1] + "/results.json"))
+assert "no block device" in j["parameters"]["block_device_missing"], j["parameters"]
+for c in j["configs"]:
+    assert c["samples"] and c["ns_per_file"]["n"] == 0, c
+    for s in c["samples"]:
+        assert not s["valid"], s
+        assert "no block device" in s["cache"]["why"], s
+PY
+fi
 
 # Without root: posix_fadvise, dentries warm. Not "cold", anywhere.
 cp "$bin" "$tmp/sysletbench"
