@@ -109,13 +109,20 @@ disk_cache_note=""
 case "$disk_cache" in
 none | directsync)
 	if ! dd if="$disk" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; then
-		disk_cache_note="no O_DIRECT on $(df --output=fstype "$disk" | tail -1) under $disk: $disk_cache impossible, guest cold reads may come from the host's page cache"
+		disk_cache_note="no O_DIRECT on $(stat -f -c %T "$disk") under $disk: $disk_cache impossible, guest cold reads may come from the host's page cache"
 		echo "run-guest: warning: $disk_cache_note; using writeback" >&2
 		disk_cache=writeback
 	fi
 	;;
 writeback | writethrough | unsafe) ;;
 *) die "unknown disk cache mode $disk_cache" ;;
+esac
+# A tmpfs may take O_DIRECT (Linux 6.6+), but it is memory all the same.
+case "$(stat -f -c %T "$disk")" in
+tmpfs | ramfs)
+	disk_cache_note="disk image on $(stat -f -c %T "$disk"): guest cold reads come from host memory whatever the cache mode"
+	echo "run-guest: warning: $disk_cache_note" >&2
+	;;
 esac
 
 # Accelerator: KVM only if a short probe boot reaches /init; some hosts
