@@ -24,13 +24,14 @@ static const char *const sample_columns =
 	"submissions_per_file,cachemisses_per_file,user_ns_per_file,"
 	"sys_ns_per_file,vcsw,ivcsw,minflt,majflt,instructions_per_file,"
 	"cycles_per_file,task_clock_ns_per_file,context_switches,"
-	"page_faults,cache_method,sentinel_pages";
+	"page_faults,cache_method,sentinel_pages,cache_requested,"
+	"device_reads,device_sectors,cache_why";
 
 static const char *const summary_columns =
 	"target,accel,backend,cache,files,file_size,buf_size,concurrency,"
 	"samples,median_ns,ci_lo_ns,ci_hi_ns,min_ns,kbest_ns,files_per_s,"
 	"speedup_vs_sync,null_syscalls_per_file,syscalls_per_file,"
-	"traced_syscalls_per_file";
+	"traced_syscalls_per_file,cache_requested";
 
 static char *iso_now(void)
 {
@@ -177,6 +178,25 @@ static double counter_per_file(const struct sample *s, enum counter_id id)
 		       per_file((double)s->ctr.value[id], s->files);
 }
 
+/* device_reads, device_sectors (empty when uncounted) and cache_why. */
+static void csv_device_proof(FILE *f, const struct cache_report *c)
+{
+	const char *p;
+
+	if (c->device_counted)
+		fprintf(f, ",%llu,%llu", (unsigned long long)c->device.ios,
+			(unsigned long long)c->device.sectors);
+	else
+		fputs(",,", f);
+	fputs(",\"", f);
+	for (p = c->why; *p; p++) {
+		if (*p == '"')
+			fputc('"', f); /* CSV doubles a quote */
+		fputc(*p, f);
+	}
+	fputs("\"\n", f);
+}
+
 static void write_samples_csv(FILE *f, const struct run_state *run)
 {
 	size_t i, k;
@@ -191,7 +211,7 @@ static void write_samples_csv(FILE *f, const struct run_state *run)
 			fprintf(f, "%s,%s,%s,%u,%s,%zu,%zu,%zu,%u,%d,%u,%llu",
 				run->opt.target, run->opt.accel,
 				cfg->backend->name, cfg->concurrency,
-				cache_state_name(cfg->cache), cfg->files,
+				cache_state_label(cfg->cache), cfg->files,
 				cfg->file_size, cfg->buf_size, s->rep, s->valid,
 				cfg->passes, (unsigned long long)s->elapsed_ns);
 			csv_num(f, per_file((double)s->elapsed_ns, s->files),
@@ -234,9 +254,11 @@ static void write_samples_csv(FILE *f, const struct run_state *run)
 					NAN :
 					(double)s->ctr.value[CTR_PAGE_FAULTS],
 				"%.0f");
-			fprintf(f, ",%s,%ld\n",
+			fprintf(f, ",%s,%ld,%s",
 				s->cache.method ? s->cache.method : "",
-				s->cache.sentinel_pages);
+				s->cache.sentinel_pages,
+				cache_state_name(cfg->cache));
+			csv_device_proof(f, &s->cache);
 		}
 	}
 }
@@ -259,7 +281,7 @@ static void write_summary_csv(FILE *f, const struct run_state *run)
 			continue;
 		fprintf(f, "%s,%s,%s,%s,%zu,%zu,%zu,%u,%zu", run->opt.target,
 			run->opt.accel, cfg->backend->name,
-			cache_state_name(cfg->cache), cfg->files,
+			cache_state_label(cfg->cache), cfg->files,
 			cfg->file_size, cfg->buf_size, cfg->concurrency, st->n);
 		csv_num(f, st->median, "%.1f");
 		csv_num(f, st->ci_lo, "%.1f");
@@ -271,7 +293,7 @@ static void write_summary_csv(FILE *f, const struct run_state *run)
 		csv_num(f, cfg->null_syscalls_per_file, "%.2f");
 		csv_num(f, cfg->syscalls_per_file, "%.3f");
 		csv_num(f, cfg->traced_syscalls_per_file, "%.3f");
-		fputc('\n', f);
+		fprintf(f, ",%s\n", cache_state_name(cfg->cache));
 	}
 }
 
@@ -348,12 +370,15 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 		const struct sample_stats *st = &cfg->ns_per_file;
 
 		fprintf(f, "| %s | %u | %s | %zu | %zu", cfg->backend->name,
-			cfg->concurrency, cache_state_name(cfg->cache),
+			cfg->concurrency, cache_state_label(cfg->cache),
 			cfg->files, cfg->file_size);
 		if (!has_numbers(cfg)) {
-			fprintf(f, " | no result: %s | | | | | |\n",
+			fprintf(f, " | no result: %s%s | | | | | |\n",
 				cfg->error[0] ? cfg->error :
-						"every sample rejected");
+						"every sample rejected: ",
+				cfg->error[0] || !cfg->nsamples ?
+					"" :
+					cfg->samples[0].cache.why);
 			continue;
 		}
 		fprintf(f, " | %.0f [%.0f-%.0f", st->median, st->ci_lo,
@@ -405,6 +430,11 @@ static void json_options(FILE *f, const struct bench_options *opt)
 		opt->verify_all ? "true" : "false",
 		opt->one_process ? "one process" : "process per backend");
 	json_str(f, "cold_method", cache_cold_method());
+	fputs(", ", f);
+	json_str(f, "block_device_stat",
+		 cache_device_stat_path() ? cache_device_stat_path() : "");
+	fputs(", ", f);
+	json_str(f, "block_device_missing", cache_device_missing());
 	fputs("},\n", f);
 }
 
@@ -560,9 +590,17 @@ static void json_sample(FILE *f, const struct sample *s)
 	json_str(f, "method", s->cache.method ? s->cache.method : "");
 	fprintf(f,
 		", \"verified\": %s, \"sentinel_pages\": %ld, "
-		"\"cached_kb_before\": %ld, \"cached_kb_after\": %ld}}",
+		"\"cached_kb_before\": %ld, \"cached_kb_after\": %ld, ",
 		s->cache.verified ? "true" : "false", s->cache.sentinel_pages,
 		s->cache.cached_kb_before, s->cache.cached_kb_after);
+	if (s->cache.device_counted)
+		fprintf(f, "\"device\": {\"reads\": %llu, \"sectors\": %llu}, ",
+			(unsigned long long)s->cache.device.ios,
+			(unsigned long long)s->cache.device.sectors);
+	else
+		fputs("\"device\": null, ", f);
+	json_str(f, "why", s->cache.why);
+	fputs("}}", f);
 }
 
 static void json_config(FILE *f, const struct config_result *cfg)
@@ -573,13 +611,14 @@ static void json_config(FILE *f, const struct config_result *cfg)
 	fputs("    {", f);
 	json_str(f, "backend", cfg->backend->name);
 	fprintf(f,
-		", \"concurrency\": %u, \"cache\": \"%s\", \"files\": %zu, "
+		", \"concurrency\": %u, \"cache\": \"%s\", "
+		"\"cache_requested\": \"%s\", \"files\": %zu, "
 		"\"file_size\": %zu, \"buf_size\": %zu, \"passes\": %u,\n     "
 		"\"verified\": %s, \"files_checked\": %llu, "
 		"\"checksum_errors\": %llu, ",
-		cfg->concurrency, cache_state_name(cfg->cache), cfg->files,
-		cfg->file_size, cfg->buf_size, cfg->passes,
-		cfg->verified ? "true" : "false",
+		cfg->concurrency, cache_state_label(cfg->cache),
+		cache_state_name(cfg->cache), cfg->files, cfg->file_size,
+		cfg->buf_size, cfg->passes, cfg->verified ? "true" : "false",
 		(unsigned long long)cfg->files_checked,
 		(unsigned long long)cfg->checksum_errors);
 	json_str(f, "error", cfg->error);

@@ -19,6 +19,9 @@
 #
 # Option: --debug also merges config/debug.config (lockdep, atomic-sleep
 # checks, KASAN) and builds in a separate obj dir; for tests only.
+# Option: --key builds nothing and prints what names the image, for the
+# provenance of a guest run: "key KEY", "series SHA256-16" (a hash of the
+# patch series alone) and "image PATH" (where that key's image is cached).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,11 +31,14 @@ jobs=${JOBS:-$(nproc)}
 fragment=$here/config/guest.config
 fragments=("$fragment")
 flavour=""
-case "${1:-}" in
---debug) fragments+=("$here/config/debug.config"); flavour="-debug" ;;
-"") ;;
-*) echo "usage: kernel/build.sh [--debug]" >&2; exit 2 ;;
-esac
+print_key=0
+for arg in "$@"; do
+	case "$arg" in
+	--debug) fragments+=("$here/config/debug.config"); flavour="-debug" ;;
+	--key) print_key=1 ;;
+	*) echo "usage: kernel/build.sh [--debug] [--key]" >&2; exit 2 ;;
+	esac
+done
 
 die() { echo "kernel/build.sh: error: $*" >&2; exit 1; }
 log() { echo "kernel/build.sh: $*" >&2; }
@@ -65,6 +71,15 @@ key=$({
 } | sha256sum | cut -c1-16)
 
 image_dir=$cache/images/$key
+if [ "$print_key" = 1 ]; then
+	echo "key $key"
+	echo "series $(for p in "${patches[@]}"; do
+		printf 'patch %s\n' "$(basename "$p")"
+		cat "$p"
+	done | sha256sum | cut -c1-16)"
+	echo "image $image_dir/bzImage"
+	exit 0
+fi
 if [ -z "${FORCE:-}" ] && [ -s "$image_dir/bzImage" ]; then
 	log "cached image for key $key"
 	echo "$image_dir/bzImage"

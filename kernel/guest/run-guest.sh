@@ -9,6 +9,9 @@
 # INIT becomes /init in a gzip cpio initramfs; every FILE is copied into the
 # initramfs (at DEST, default /bin/<basename>). A fresh ext4 disk image is
 # attached as /dev/vda (virtio); INIT may mount it and leave results there.
+# The disk is opened with cache=none (O_DIRECT on the host), so that a
+# guest read the guest's page cache misses goes to the host's storage, not
+# to the host's page cache: a cold guest read is cold on both sides.
 # The serial console is the guest's stdout and is copied to our stdout and
 # to --log. The guest must power off (reboot(RB_POWER_OFF)) when done.
 #
@@ -19,6 +22,11 @@
 #   --disk PATH       keep the ext4 image at PATH (default: temporary)
 #   --disk-mb N       size of the disk image (default 64)
 #   --populate DIR    copy DIR's contents into the disk image (mkfs.ext4 -d)
+#   --disk-cache M    QEMU's cache mode for the disk (default none; falls
+#                     back to writeback, saying so, where the image's
+#                     filesystem has no O_DIRECT, e.g. tmpfs)
+#   --provenance PATH write what ran as JSON: accelerator, icount options,
+#                     disk cache mode, kernel image, build key and series
 #   --icount          -smp 1 -icount shift=0 (repeatable CPU-bound timings)
 #   --smp N           CPUs (default 2; forced to 1 with --icount)
 #   --accel kvm|tcg   skip the KVM probe
@@ -35,7 +43,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${SYSLET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysletbench}
 
 kernel="" timeout=300 log="" disk="" disk_mb=64 populate="" icount=0 smp=2
-accel="${GUEST_ACCEL:-}" append="" gdb_port=""
+accel="${GUEST_ACCEL:-}" append="" gdb_port="" disk_cache=none provenance=""
 die() { echo "run-guest: error: $*" >&2; exit 4; }
 
 while [ $# -gt 0 ]; do
@@ -46,6 +54,8 @@ while [ $# -gt 0 ]; do
 	--disk) disk=$2; shift 2 ;;
 	--disk-mb) disk_mb=$2; shift 2 ;;
 	--populate) populate=$2; shift 2 ;;
+	--disk-cache) disk_cache=$2; shift 2 ;;
+	--provenance) provenance=$2; shift 2 ;;
 	--icount) icount=1; shift ;;
 	--smp) smp=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
@@ -93,6 +103,28 @@ mkfs_args=(-q -F -E lazy_itable_init=0,lazy_journal_init=0)
 [ -n "$populate" ] && mkfs_args+=(-d "$populate")
 mkfs.ext4 "${mkfs_args[@]}" "$disk" >/dev/null || die "mkfs.ext4 failed"
 
+# cache=none and directsync open the image with O_DIRECT, which QEMU
+# refuses where the host filesystem lacks it: probe, and fall back loudly.
+disk_cache_note=""
+case "$disk_cache" in
+none | directsync)
+	if ! dd if="$disk" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; then
+		disk_cache_note="no O_DIRECT on $(stat -f -c %T "$disk") under $disk: $disk_cache impossible, guest cold reads may come from the host's page cache"
+		echo "run-guest: warning: $disk_cache_note; using writeback" >&2
+		disk_cache=writeback
+	fi
+	;;
+writeback | writethrough | unsafe) ;;
+*) die "unknown disk cache mode $disk_cache" ;;
+esac
+# A tmpfs may take O_DIRECT (Linux 6.6+), but it is memory all the same.
+case "$(stat -f -c %T "$disk")" in
+tmpfs | ramfs)
+	disk_cache_note="disk image on $(stat -f -c %T "$disk"): guest cold reads come from host memory whatever the cache mode"
+	echo "run-guest: warning: $disk_cache_note" >&2
+	;;
+esac
+
 # Accelerator: KVM only if a short probe boot reaches /init; some hosts
 # expose /dev/kvm but cannot run ordinary guests (it hangs after the boot
 # loader). The verdict is cached per host kernel and QEMU build.
@@ -129,16 +161,19 @@ probe_kvm() {
 [ -n "$accel" ] || accel=$(probe_kvm)
 
 qemu=(qemu-system-x86_64 -m 1G -kernel "$kernel" -initrd "$work/initrd.gz"
-	-drive "file=$disk,if=virtio,format=raw"
+	-drive "file=$disk,if=virtio,format=raw,cache=$disk_cache"
 	-nographic -no-reboot -serial stdio -monitor none -display none)
 case "$accel" in
 kvm) qemu+=(-enable-kvm -cpu host) ;;
 tcg) qemu+=(-accel tcg) ;;
 *) die "unknown accelerator $accel" ;;
 esac
+icount_opts=""
 if [ "$icount" = 1 ]; then
-	qemu+=(-smp 1 -icount shift=0)
+	icount_opts="shift=0"
+	qemu+=(-smp 1 -icount "$icount_opts")
 	accel_label=icount
+	smp=1
 else
 	qemu+=(-smp "$smp")
 	accel_label=$accel
@@ -147,7 +182,32 @@ fi
 # The guest labels its numbers with the accelerator it runs under.
 qemu+=(-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=5 sysletbench.accel=$accel_label $append")
 
-echo "run-guest: booting $(basename "$kernel") accel=$accel_label timeout=${timeout}s" >&2
+# What ran, for the results: the image by its build key when it is the
+# image the tree's key names (kernel/build.sh --key), else only its hash.
+write_provenance() {
+	local key="" series="" image="" line kernel_key=null series_hash=null
+	while read -r line; do
+		case "$line" in
+		key\ *) key=${line#key } ;;
+		series\ *) series=${line#series } ;;
+		image\ *) image=${line#image } ;;
+		esac
+	done < <("$here/../build.sh" --key 2>/dev/null)
+	if [ -n "$image" ] && [ "$(realpath "$image" 2>/dev/null)" = "$(realpath "$kernel")" ]; then
+		kernel_key="\"$key\"" series_hash="\"$series\""
+	fi
+	cat >"$provenance" <<EOF
+{"accel": "$accel", "accel_label": "$accel_label", "smp": $smp,
+ "icount": $([ -n "$icount_opts" ] && echo "\"$icount_opts\"" || echo null),
+ "disk_cache": "$disk_cache", "disk_cache_note": "$disk_cache_note",
+ "kernel_image": "$(basename "$kernel")", "kernel_sha256": "$(sha256sum "$kernel" | cut -c1-16)",
+ "kernel_key": $kernel_key, "series_sha256": $series_hash,
+ "qemu_version": "$(qemu-system-x86_64 --version | head -n 1)"}
+EOF
+}
+[ -z "$provenance" ] || write_provenance
+
+echo "run-guest: booting $(basename "$kernel") accel=$accel_label disk cache=$disk_cache timeout=${timeout}s" >&2
 [ -n "$log" ] || log=$work/console.log
 set +e
 # qemu's -serial stdio wants a terminal-ish stdin; give it /dev/null.
