@@ -4,20 +4,31 @@
 
 Usage: report.py [-o OUTDIR] [--title TEXT] DIR [DIR...]
 
-The newest DIR (by its start time) is the run the report is about; all of
-them together are the history for the trend chart.  OUTDIR (default
-NEWEST_DIR/report) receives report.html, with every chart embedded as a
-base64 PNG so that the page travels alone, and the same PNGs beside it.
+A DIR is what ./run_all.sh writes: the host run's results.json and the
+guest runs in the directories below it (guest-tcg/, guest-icount/); all of
+them are read.  The newest DIR (by its start time) is the one the report
+is about; all DIRs together are the history for the trend chart.  OUTDIR
+(default NEWEST_DIR/report) receives report.html, with every chart
+embedded as a base64 PNG so that the page travels alone, and the same PNGs
+beside it.
 
-Charts, per (target, accel, file size) of the newest run: ns/file against
-file count per backend with the 95% CI band; hot against cold; speedup
-against baseline_sync; a cost model ns/file = a + b * syscalls_per_file
-fitted over the hot configurations, with its residuals; an overhead
-decomposition per variant; and, given two or more dirs, the median per
-configuration over the runs' start times.  A table puts the LKML argument
+One section per run (target and accelerator) of the newest DIR, with, per
+file size: ns/file against file count with the 95% CI band (against the
+file size where the run sweeps sizes at one file count); hot against
+cold; speedup against baseline_sync; a cost model ns/file = a + b *
+syscalls_per_file fitted over the hot configurations, with its residuals;
+an overhead decomposition per variant priced with each backend's own null
+atom, chart and table.  Given two or more DIRs, the median per
+configuration over their start times.  One table puts the LKML argument
 (kernel crossings against atom interpretation against clet upcalls) in
-numbers from the run, and says which rows need backends the run lacks.
-Needs python3-matplotlib (numpy comes with it).  Data loading is
+numbers, each row from the first run that can fill it (the ones with the
+kernel backends first, icount first as the repeatable one), saying which.
+
+Needs matplotlib (numpy comes with it): when the python3 running it lacks
+it (a pyenv or venv interpreter), it runs itself again under
+$SYSLETBENCH_SYSTEM_PYTHON (default /usr/bin/python3, where Debian's
+python3-matplotlib puts it).  Exit: 0 written, 1 nothing to chart, 2 bad
+input, 3 no interpreter with matplotlib.  Data loading is
 plots/results_data.py, shared with harness/compare.py and export.py.
 """
 
@@ -26,9 +37,37 @@ import base64
 import html
 import io
 import os
+import subprocess
 import sys
 
-import matplotlib
+NO_MATPLOTLIB = 3
+
+
+def matplotlib_here_or_reexec():
+    """Returns when this interpreter has matplotlib; otherwise becomes the
+    system interpreter when that has it, or exits NO_MATPLOTLIB."""
+    try:
+        import matplotlib  # noqa: F401
+        import numpy  # noqa: F401
+        return
+    except ImportError:
+        pass
+    system = os.environ.get("SYSLETBENCH_SYSTEM_PYTHON", "/usr/bin/python3")
+    # The marker stops a loop when the system interpreter fails after all.
+    if not os.environ.get("SYSLETBENCH_REPORT_REEXEC") and \
+            os.access(system, os.X_OK) and subprocess.call(
+                [system, "-c", "import matplotlib, numpy"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+        os.environ["SYSLETBENCH_REPORT_REEXEC"] = "1"
+        os.execv(system, [system, os.path.abspath(__file__)] + sys.argv[1:])
+    sys.stderr.write("report.py: needs matplotlib, which neither %s nor %s "
+                     "has: apt-get install python3-matplotlib\n"
+                     % (sys.executable, system))
+    sys.exit(NO_MATPLOTLIB)
+
+
+matplotlib_here_or_reexec()
+import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402

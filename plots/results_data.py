@@ -241,6 +241,18 @@ def resolve(path):
                            os.path.dirname(b) for b in below)))
 
 
+def load_tree(path):
+    """Every run of one ./run_all.sh results directory: the run load()
+    finds at PATH, then the run in each directory right below it
+    (guest-tcg/, guest-icount/, ...).  Raises ResultsError."""
+    runs = [load(path)]
+    top = runs[0].path
+    for d in sorted(os.listdir(top)):
+        if os.path.isfile(os.path.join(top, d, "results.json")):
+            runs.append(load(os.path.join(top, d)))
+    return runs
+
+
 def load(path):
     """Reads one results directory (see resolve()); raises ResultsError."""
     jpath = resolve(path)
