@@ -101,20 +101,31 @@ def style(c):
 
 
 class Charts:
-    """Saves figures as PNG beside the report and keeps them for embedding."""
+    """Saves figures as PNG beside the report and keeps them, with the
+    tables that go with them, for the page.  Items are (section, kind,
+    title, filename, png) for a chart and (section, kind, title, None,
+    (header, rows, note)) for a table; section is the run being drawn."""
 
     def __init__(self, outdir):
         self.outdir = outdir
-        self.items = []                 # (section, title, filename, png)
+        self.section = ""
+        self.items = []
 
-    def add(self, fig, name, section, title):
+    def add(self, fig, name, kind, title):
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
         plt.close(fig)
         png = buf.getvalue()
         with open(os.path.join(self.outdir, name + ".png"), "wb") as f:
             f.write(png)
-        self.items.append((section, title, name + ".png", png))
+        self.items.append((self.section, kind, title, name + ".png", png))
+
+    def add_table(self, kind, title, header, rows, note):
+        self.items.append((self.section, kind, title, None,
+                           (header, rows, note)))
+
+    def count(self):
+        return sum(1 for i in self.items if i[3] is not None)
 
 
 def groups_of(run):
@@ -127,11 +138,12 @@ def groups_of(run):
     return g
 
 
-def by_variant(cs):
-    """variant -> {(cache, files): config}, variants in legend order."""
+def by_variant(cs, xkey="files"):
+    """variant -> {(cache, x): config}, variants in legend order; x is the
+    file count, or xkey's attribute (file_size for a sweep)."""
     out = {}
     for c in sorted(cs, key=variant_key):
-        out.setdefault(c.variant, {})[(c.cache, c.files)] = c
+        out.setdefault(c.variant, {})[(c.cache, getattr(c, xkey))] = c
     return out
 
 
@@ -151,31 +163,86 @@ def legend_below(fig, axes):
     fig.tight_layout(rect=(0, 0.1 + 0.03 * ((len(labels) - 1) // 4), 1, 1))
 
 
-def chart_latency(ch, name, head, cs):
+XLABEL = {"files": "files in the set", "file_size": "file size (bytes)"}
+
+
+def sweep_of(run):
+    """The configurations of a run that sweeps the file size at one file
+    count and buffer size (run_all.sh's icount run), or None."""
+    best = None
+    for files, buf in {(c.files, c.buf_size) for c in run.configs}:
+        cs = [c for c in run.configs if c.files == files and
+              c.buf_size == buf and c.median_ns is not None and c.samples]
+        if len({c.file_size for c in cs}) >= 2 and (
+                best is None or len(cs) > len(best)):
+            best = cs
+    return best
+
+
+def one_point_axes(ax, cs, cache, value, ylabel):
+    """A panel for a single x value: one marker per variant (a line over
+    one point says nothing)."""
+    vs = [c for c in sorted(cs, key=variant_key) if c.cache == cache]
+    for i, c in enumerate(vs):
+        y, err = value(c)
+        st = style(c)
+        ax.errorbar(i, y, yerr=err, fmt=st["marker"], color=st["color"],
+                    ms=7, capsize=4, label=c.variant)
+    ax.set_xticks(range(len(vs)))
+    ax.set_xticklabels([c.variant for c in vs], rotation=30, ha="right",
+                       fontsize=8)
+    ax.set_xlim(-0.6, len(vs) - 0.4)
+    ax.set_ylabel(ylabel)
+
+
+def chart_latency(ch, name, head, cs, xkey="files"):
     caches = caches_of(cs)
+    xs = {getattr(c, xkey) for c in cs}
     fig, axes = plt.subplots(1, len(caches), figsize=(5.2 * len(caches), 4.6),
                              sharey=True, squeeze=False)
     for ax, cache in zip(axes[0], caches):
-        for v, pts in by_variant(cs).items():
-            sel = sorted((f, c) for (ca, f), c in pts.items() if ca == cache)
+        ax.set_title(CACHE_TITLE.get(cache, cache))
+        ax.set_yscale("log")
+        ax.grid(True, which="both", alpha=0.3)
+        if len(xs) == 1:
+            one_point_axes(ax, cs, cache, lambda c: (
+                c.median_ns, [[c.median_ns - c.ci()[0]],
+                              [c.ci()[1] - c.median_ns]]),
+                "ns per file (median, 95% CI)")
+            continue
+        for v, pts in by_variant(cs, xkey).items():
+            sel = sorted((x, c) for (ca, x), c in pts.items() if ca == cache)
             if not sel:
                 continue
             x = [f for f, _ in sel]
-            y = [c.median_ns for _, c in sel]
-            lo = [c.ci()[0] for _, c in sel]
-            hi = [c.ci()[1] for _, c in sel]
             st = style(sel[0][1])
-            ax.plot(x, y, label=v, **st)
-            ax.fill_between(x, lo, hi, color=st["color"], alpha=0.15, lw=0)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_title(CACHE_TITLE.get(cache, cache))
-        ax.set_xlabel("files in the set")
-        ax.grid(True, which="both", alpha=0.3)
-    axes[0][0].set_ylabel("ns per file (median, 95% CI band)")
-    fig.suptitle(head + ": latency vs file count (lower is better)")
-    legend_below(fig, axes)
-    ch.add(fig, name + "-latency", "Latency", "ns per file vs file count")
+            ax.plot(x, [c.median_ns for _, c in sel], label=v, **st)
+            ax.fill_between(x, [c.ci()[0] for _, c in sel],
+                            [c.ci()[1] for _, c in sel], color=st["color"],
+                            alpha=0.15, lw=0)
+        ax.set_xscale("log", base=2 if xkey == "file_size" else 10)
+        ax.set_xlabel(XLABEL[xkey])
+    if len(xs) == 1:
+        what = "%s at %s" % (head, describe_x(xkey, next(iter(xs))))
+    else:
+        axes[0][0].set_ylabel("ns per file (median, 95% CI band)")
+        what = "%s: ns per file vs %s" % (head, XLABEL[xkey].split(" (")[0])
+    fig.suptitle(what + " (lower is better)")
+    lay_out(fig, axes, len(xs) == 1)
+    ch.add(fig, name + "-latency", "Latency", what)
+
+
+def lay_out(fig, axes, one_point):
+    """One-point panels name their variants on the axis; lines need the
+    legend."""
+    if one_point:
+        fig.tight_layout()
+    else:
+        legend_below(fig, axes)
+
+
+def describe_x(xkey, x):
+    return "%d files" % x if xkey == "files" else rd.human_bytes(x)
 
 
 def chart_hot_cold(ch, name, head, cs):
@@ -209,40 +276,57 @@ def chart_hot_cold(ch, name, head, cs):
     ax.grid(True, axis="y", which="both", alpha=0.3)
     ax.legend(frameon=False)
     fig.tight_layout()
-    ch.add(fig, name + "-hot_cold", "Hot vs cold", "hot vs cold cache")
+    ch.add(fig, name + "-hot_cold", "Hot vs cold",
+           "%s: hot vs cold cache at %d files" % (head, nmax))
 
 
-def chart_speedup(ch, name, head, cs):
+def chart_speedup(ch, name, head, cs, xkey="files"):
     caches = caches_of(cs)
-    sync = {(c.cache, c.files): c.median_ns for c in cs if c.backend == SYNC}
+    sync = {(c.cache, getattr(c, xkey)): c.median_ns for c in cs
+            if c.backend == SYNC}
     if not sync:
         return
+    xs = {getattr(c, xkey) for c in cs}
     fig, axes = plt.subplots(1, len(caches), figsize=(5.2 * len(caches), 4.6),
                              sharey=True, squeeze=False)
     for ax, cache in zip(axes[0], caches):
-        for v, pts in by_variant(cs).items():
-            sel = sorted((f, c) for (ca, f), c in pts.items()
+        ax.axhline(1.0, color="black", lw=1, ls=":")
+        ax.set_title(CACHE_TITLE.get(cache, cache))
+        ax.grid(True, which="both", alpha=0.3)
+        if len(xs) == 1:
+            one_point_axes(ax, [c for c in cs if c.backend != SYNC], cache,
+                           lambda c: (sync[(c.cache, getattr(c, xkey))] /
+                                      c.median_ns, None),
+                           "baseline_sync median / variant median")
+            continue
+        for v, pts in by_variant(cs, xkey).items():
+            sel = sorted((x, c) for (ca, x), c in pts.items()
                          if ca == cache and c.backend != SYNC
-                         and (ca, f) in sync)
+                         and (ca, x) in sync)
             if not sel:
                 continue
-            ax.plot([f for f, _ in sel],
-                    [sync[(cache, f)] / c.median_ns for f, c in sel],
+            ax.plot([x for x, _ in sel],
+                    [sync[(cache, x)] / c.median_ns for x, c in sel],
                     label=v, **style(sel[0][1]))
-        ax.axhline(1.0, color="black", lw=1, ls=":")
-        ax.set_xscale("log")
-        ax.set_title(CACHE_TITLE.get(cache, cache))
-        ax.set_xlabel("files in the set")
-        ax.grid(True, which="both", alpha=0.3)
-    axes[0][0].set_ylabel("baseline_sync median / variant median")
-    fig.suptitle(head + ": speedup vs baseline_sync (above 1 is faster)")
-    legend_below(fig, axes)
-    ch.add(fig, name + "-speedup", "Speedup", "speedup vs baseline_sync")
+        ax.set_xscale("log", base=2 if xkey == "file_size" else 10)
+        ax.set_xlabel(XLABEL[xkey])
+    if len(xs) == 1:
+        what = "%s at %s" % (head, describe_x(xkey, next(iter(xs))))
+    else:
+        axes[0][0].set_ylabel("baseline_sync median / variant median")
+        what = "%s: speedup vs baseline_sync over %s" % (
+            head, XLABEL[xkey].split(" (")[0])
+    fig.suptitle(what + " (above 1 is faster)")
+    lay_out(fig, axes, len(xs) == 1)
+    ch.add(fig, name + "-speedup", "Speedup", what)
 
 
-# Thread-pool stand-ins spend their time handing work between threads, which
-# no syscall count explains: they are shown against the model, not fitted.
-NOT_FITTED = {"clets-threads"}
+# Thread-pool stand-ins spend their time handing work between threads, and
+# atoms-uring runs its operations inside io_uring_enter (its syscall count is
+# the enters, not the operations): no syscall count explains either, so they
+# are shown against the model, not fitted (with them the slope came out
+# negative).
+NOT_FITTED = {"clets-threads", "atoms-uring"}
 
 
 def fit_model(cs):
@@ -304,12 +388,17 @@ def chart_model(ch, name, head, cs, run):
     ax2.invert_yaxis()
     ax2.axvline(0, color="black", lw=0.8)
     ax2.set_xscale("symlog", linthresh=1000)
+    # Decades only: symlog's default ticks at +-100 collide around zero.
+    lim = max(abs(p[3]) for p in pts)
+    dec = [10 ** k for k in range(3, 7) if 10 ** k <= 2 * lim]
+    ax2.set_xticks([-d for d in reversed(dec)] + [0] + dec)
     ax2.set_xlabel("residual: measured - model, ns per file (symlog)")
     ax2.set_title("what syscalls do not explain (* not fitted)")
     ax2.grid(True, axis="x", alpha=0.3)
     fig.suptitle(head + ": ns/file = a + b * syscalls_per_file")
     fig.tight_layout()
-    ch.add(fig, name + "-model", "Cost model", "cost model and residuals")
+    ch.add(fig, name + "-model", "Cost model",
+           head + ": cost model and residuals")
     return a, b
 
 
@@ -321,35 +410,78 @@ def hot_at(cs, backend, files, conc=1):
     return None
 
 
-def chart_decomposition(ch, name, head, cs, run, costs):
-    """Per variant at the largest hot file count, a bar built from the
-    run's own unit costs: the synchronous baseline's work without its
-    crossings, the variant's crossings (syscalls x null syscall), its atom
-    interpretation (atoms x cost of one atom).  Markers: the measured hot
-    median (the gap to the bar is what the model lacks: upcalls, thread
-    hand-off, io_uring machinery) and the cold median (cache misses)."""
+# Backends whose interpreter runs a chain's atoms inside the one system call
+# that submits it (their syscall count is one per chain): an atom costs
+# them the whole null atom.  A user-space interpreter issues each syscall
+# atom as a raw system call, already among its crossings, so an atom costs
+# it the null atom minus a null syscall (null_atom_ns "overhead_ns").
+ATOMS_IN_KERNEL = {"atoms-kernel"}
+
+
+def atom_price(run, backend):
+    """(ns, how) that one atom of backend adds beyond its crossings, from
+    the run's own null-atom microbenchmark of that backend; (None, why)
+    when the run has none (atoms-uring: its atoms are io_uring requests)."""
+    micro = (run.null_atom_ns or {}).get(backend) or {}
+    if backend in ATOMS_IN_KERNEL:
+        v = rd.finite(micro.get("median"))
+        how = "a null atom in the kernel"
+    else:
+        v = rd.finite(micro.get("overhead_ns"))
+        how = "a null atom minus the null syscall it issues"
+    if v is None:
+        return None, "no null-atom cost of %s in results.json" % backend
+    return v, how
+
+
+def decomposition(cs, run):
+    """The overhead decomposition at the largest hot file count: (files,
+    rows, prices) or None without a hot baseline_sync and a null syscall.
+    Each row is (variant, work, crossings, atoms, model, hot, cold): work
+    is baseline_sync's median without its crossings, crossings the
+    variant's syscalls per file x the null syscall, atoms its atoms per
+    file x its backend's atom_price() (0 when unpriced), model their sum,
+    hot and cold the measured medians (cold None when not run).  prices is
+    backend -> (ns or None, how) for the backends with atoms."""
     hot = [c for c in cs if c.cache == "hot"]
     nmax = max((c.files for c in hot), default=0)
     sync = hot_at(cs, SYNC, nmax)
-    if not sync or not run.null_syscall_ns:
-        return
-    per_atom = costs.get("atom_micro", costs.get("atom_user")) or 0.0
-    work = sync.median_ns - (sync.per_file("syscalls_per_file") or 0) * \
-        run.null_syscall_ns
-    vs = sorted((c for c in hot if c.files == nmax), key=variant_key)
-    cold = {c.variant: c for c in cs if c.cache == "cold" and
+    c0 = run.null_syscall_ns
+    if not sync or not c0:
+        return None
+    work = sync.median_ns - (sync.per_file("syscalls_per_file") or 0) * c0
+    cold = {c.variant: c.median_ns for c in cs if c.cache == "cold" and
             c.files == nmax}
+    prices, rows = {}, []
+    for c in sorted((c for c in hot if c.files == nmax), key=variant_key):
+        atoms = c.per_file("atoms_per_file") or 0
+        if atoms and c.backend not in prices:
+            prices[c.backend] = atom_price(run, c.backend)
+        crossings = (c.per_file("syscalls_per_file") or 0) * c0
+        atom_ns = atoms * (prices[c.backend][0] or 0) if atoms else 0.0
+        rows.append((c.variant, work, crossings, atom_ns,
+                     work + crossings + atom_ns, c.median_ns,
+                     cold.get(c.variant)))
+    return nmax, rows, prices
+
+
+def chart_decomposition(ch, name, head, cs, run):
+    """Per variant at the largest hot file count, a bar built from the
+    run's own unit costs (see decomposition()), and the same figures as a
+    table.  Markers: the measured hot median (the gap to the bar is what
+    the model lacks: upcalls, thread hand-off, io_uring machinery) and the
+    cold median (cache misses)."""
+    dec = decomposition(cs, run)
+    if dec is None:
+        return
+    nmax, rows, prices = dec
     parts = [("work (baseline_sync without its crossings)", "#BBBBBB"),
              ("kernel crossings: syscalls x null syscall", "#56B4E9"),
-             ("atom interpretation: atoms x one atom", "#0072B2")]
-    vals = np.array([[work,
-                      (c.per_file("syscalls_per_file") or 0) *
-                      run.null_syscall_ns,
-                      (c.per_file("atoms_per_file") or 0) * per_atom]
-                     for c in vs])
-    fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(vs) + 3), 4.8))
-    x = np.arange(len(vs))
-    bottom = np.zeros(len(vs))
+             ("atoms: atoms x the backend's own null-atom cost", "#0072B2")]
+    vals = np.array([r[1:4] for r in rows])
+    fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(rows) + 3), 4.8))
+    x = np.arange(len(rows))
+    bottom = np.zeros(len(rows))
     for k, (lab, col) in enumerate(parts):
         if vals[:, k].any():
             ax.bar(x, vals[:, k], 0.6, bottom=bottom, color=col, label=lab,
@@ -362,11 +494,9 @@ def chart_decomposition(ch, name, head, cs, run, costs):
     # Hot markers sit left of the bar centre and higher, cold ones right and
     # lower, so that their pinned labels do not collide.
     for lab, face, edge, dx, ys in (
-            ("measured, hot", "black", "black", -0.15,
-             [c.median_ns for c in vs]),
+            ("measured, hot", "black", "black", -0.15, [r[5] for r in rows]),
             ("measured, cold (adds cache misses)", "none", "#D55E00", 0.15,
-             [cold[c.variant].median_ns if c.variant in cold else None
-              for c in vs])):
+             [r[6] for r in rows])):
         pts = [(i + dx, y) for i, y in enumerate(ys) if y is not None]
         if not pts:
             continue
@@ -382,7 +512,7 @@ def chart_decomposition(ch, name, head, cs, run, costs):
                             color=edge, ha="right" if dx < 0 else "left")
     ax.set_ylim(0, top)
     ax.set_xticks(x)
-    ax.set_xticklabels([c.variant for c in vs], rotation=20, ha="right")
+    ax.set_xticklabels([r[0] for r in rows], rotation=20, ha="right")
     ax.set_ylabel("ns per file")
     ax.set_title("%s, %d files: modelled cost (bars) vs measured (markers)"
                  % (head, nmax), fontsize=10)
@@ -390,24 +520,36 @@ def chart_decomposition(ch, name, head, cs, run, costs):
     ax.legend(fontsize=7.5, frameon=False, loc="upper left",
               bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
-    ch.add(fig, name + "-decomposition", "Overhead decomposition",
-           "modelled overhead vs measured")
+    what = "%s, %d files hot: modelled overhead vs measured" % (head, nmax)
+    ch.add(fig, name + "-decomposition", "Overhead decomposition", what)
+    note = "Atoms priced per backend, from this run's null_atom_ns: " + \
+        "; ".join("%s %s ns (%s)" % (b, fmt(v), how) if v is not None
+                  else "%s not priced (%s)" % (b, how)
+                  for b, (v, how) in sorted(prices.items(), key=lambda p:
+                                            rd.backend_key(p[0]))) + "."
+    ch.add_table("Overhead decomposition", what,
+                 ["variant", "work", "crossings", "atoms", "model",
+                  "measured hot", "hot - model", "measured cold"],
+                 [(r[0],) + tuple(r[1:6]) + (r[5] - r[4], r[6])
+                  for r in rows], note)
 
 
-def chart_trend(ch, runs):
-    """Median ns/file per configuration over the runs' start times, for the
-    configurations present in at least two runs."""
+def chart_trend(ch, history):
+    """Median ns/file per configuration over the results directories'
+    start times, for the configurations present in at least two.  history
+    is [(start, runs of one directory)]."""
     series = {}
-    for r in runs:
-        for c in r.configs:
-            if c.median_ns is not None and c.samples:
-                series.setdefault(c.key, []).append((r.started, c))
+    for started, runs in history:
+        for r in runs:
+            for c in r.configs:
+                if c.median_ns is not None and c.samples:
+                    series.setdefault(c.key, []).append((started, c))
     series = {k: sorted(v, key=lambda p: p[0]) for k, v in series.items()
               if len(v) >= 2}
     if not series:
         return
     caches = sorted({k[6] for k in series}, key=rd.cache_key)
-    stamps = sorted({r.started for r in runs})
+    stamps = sorted({started for started, _ in history})
     fig, axes = plt.subplots(1, len(caches), figsize=(5.6 * len(caches), 4.6),
                              sharey=True, squeeze=False)
     for ax, cache in zip(axes[0], caches):
@@ -417,7 +559,10 @@ def chart_trend(ch, runs):
             c = pts[-1][1]
             ax.plot([stamps.index(s) for s, _ in pts],
                     [p.median_ns for _, p in pts],
-                    label="%s %d files" % (c.variant, c.files),
+                    label="%s%s %d files" % (
+                        "%s/%s " % (k[0], k[1]) if len(
+                            {kk[:2] for kk in series}) > 1 else "",
+                        c.variant, c.files),
                     **dict(style(c), alpha=0.35 + 0.65 * (
                         c.files == max(kk[3] for kk in series))))
         ax.set_xticks(range(len(stamps)))
@@ -427,8 +572,8 @@ def chart_trend(ch, runs):
         ax.set_title(CACHE_TITLE.get(cache, cache))
         ax.grid(True, which="both", alpha=0.3)
     axes[0][0].set_ylabel("ns per file (median)")
-    fig.suptitle("trend over %d runs (configurations in two or more)"
-                 % len(runs))
+    fig.suptitle("trend over %d results directories (configurations in "
+                 "two or more)" % len(history))
     legend_below(fig, axes)
     ch.add(fig, "trend", "Trend", "median per configuration over time")
 
@@ -470,6 +615,9 @@ def measured_break_even(cs):
     return crossing(ak, ck), ak[0][0], ak[-1][0], cheaper
 
 
+HOT_GAP = "hot gap model: atoms-kernel - baseline_sync, predicted"
+
+
 def hot_gap_model(run, sync, kern):
     """The issue's check of the atom argument: does "crossings saved minus
     atoms x interpretation" explain atoms-kernel's hot gap to baseline_sync?
@@ -477,7 +625,7 @@ def hot_gap_model(run, sync, kern):
     syscall per system call; a chain pays its fixed cost (one crossing
     included) plus the marginal cost of a getppid atom per atom.  Both sides
     then do the same system call bodies, so only the difference counts."""
-    name = "hot gap model: atoms-kernel - baseline_sync, predicted"
+    name = HOT_GAP
     micro = (run.null_atom_ns or {}).get("atoms-kernel") or {}
     fixed = rd.finite(micro.get("chain_fixed_ns"))
     marginal = rd.finite(micro.get("marginal_ns"))
@@ -501,8 +649,10 @@ def hot_gap_model(run, sync, kern):
 
 def lkml_table(run, cs, model):
     """Rows (quantity, value, how) for the argument: crossing vs atom vs
-    upcall vs cache miss, from the run; a row that needs a backend the run
-    lacks says which and why."""
+    upcall vs cache miss, from one run's configurations cs (one file size).
+    The rows are the same for every run, in the same order; one the run
+    cannot fill has value None and says what it needs and why; a verdict
+    without a number (no crossing) is a string."""
     missing = run.backends_missing()
 
     def need(*backends):
@@ -518,75 +668,83 @@ def lkml_table(run, cs, model):
     sync = hot_at(cs, SYNC, nmax)
     costs = {}
     rows = []
-    if run.null_syscall_ns:
+    c0 = run.null_syscall_ns
+    if c0:
         ns = run.meta.get("null_syscall_ns") or {}
-        rows.append(("one kernel crossing (null syscall, getppid)",
-                     run.null_syscall_ns, "%.0f-%.0f ns 95%% CI, calibrated"
+        rows.append(("one kernel crossing (null syscall, getppid)", c0,
+                     "%.0f-%.0f ns 95%% CI, calibrated"
                      % (ns.get("ci_lo") or 0, ns.get("ci_hi") or 0)))
     else:
         rows.append(("one kernel crossing (null syscall, getppid)", None,
                      "not measured in this run"))
 
+    name = "interpreting one atom, user space"
     user = hot_at(cs, "atoms-user", nmax)
     if user and sync and user.per_file("atoms_per_file"):
         v = (user.median_ns - sync.median_ns) / user.per_file(
             "atoms_per_file")
         costs["atom_user"] = max(v, 0.0)
-        rows.append(("interpreting one atom, user space", v,
-                     "(atoms-user - baseline_sync) / %.3g atoms per file, "
-                     "hot, %d files" % (user.per_file("atoms_per_file"),
-                                        nmax)))
+        rows.append((name, v, "(atoms-user - baseline_sync) / %.3g atoms "
+                     "per file, hot, %d files"
+                     % (user.per_file("atoms_per_file"), nmax)))
     else:
-        rows.append(("interpreting one atom, user space",)
-                    + need("atoms-user"))
-    micro = (run.null_atom_ns or {}).get("atoms-user") or {}
-    if rd.finite(micro.get("overhead_ns")) is not None:
-        costs["atom_micro"] = max(micro["overhead_ns"], 0.0)
-        rows.append(("interpreting one null atom (microbenchmark)",
-                     micro["overhead_ns"],
-                     "null_atom_ns: atom minus null syscall, %s-atom chain"
-                     % micro.get("chain_atoms", "?")))
+        rows.append((name,) + need("atoms-user"))
+    for backend, name, how in (
+            ("atoms-user", "interpreting one null atom, user space "
+             "(microbenchmark)", "null_atom_ns: a getppid atom minus a "
+             "getppid syscall, %s-atom chain"),
+            ("atoms-kernel", "a null atom in the kernel against the "
+             "syscall it stands for (microbenchmark)", "null_atom_ns: a "
+             "getppid atom minus a getppid syscall, %s-atom chain; below 0:"
+             " the atom is cheaper")):
+        micro = (run.null_atom_ns or {}).get(backend) or {}
+        if rd.finite(micro.get("overhead_ns")) is not None:
+            rows.append((name, micro["overhead_ns"],
+                         how % micro.get("chain_atoms", "?")))
+        elif backend in missing or backend.endswith("-kernel"):
+            rows.append((name,) + need(backend))
+        else:
+            rows.append((name, None, "needs the null-atom cost of %s (a "
+                         "run of this version)" % backend))
     kern = hot_at(cs, "atoms-kernel", nmax)
     if kern and sync and kern.per_file("atoms_per_file"):
         saved = (sync.per_file("syscalls_per_file") or 0) - \
             (kern.per_file("syscalls_per_file") or 0)
-        v = (kern.median_ns - sync.median_ns +
-             saved * (run.null_syscall_ns or 0)) / kern.per_file(
-                 "atoms_per_file")
+        v = (kern.median_ns - sync.median_ns + saved * (c0 or 0)) / \
+            kern.per_file("atoms_per_file")
         costs["atom_kernel"] = v
         rows.append(("interpreting one atom, in the kernel", v,
                      "(atoms-kernel - baseline_sync + crossings saved x "
-                     "null syscall) / atoms per file, hot"))
+                     "null syscall) / atoms per file, hot, %d files" % nmax))
         rows.append(("kernel crossings saved per file by the chain", saved,
                      "baseline_sync - atoms-kernel syscalls per file"))
         rows.append(hot_gap_model(run, sync, kern))
     else:
-        rows.append(("interpreting one atom, in the kernel",)
-                    + need("atoms-kernel"))
-        rows.append(("kernel crossings saved per file by the chain",)
-                    + need("atoms-kernel"))
+        for name in ("interpreting one atom, in the kernel",
+                     "kernel crossings saved per file by the chain",
+                     HOT_GAP):
+            rows.append((name,) + need("atoms-kernel"))
 
+    name = "one clet upcall round trip, thread pool (stand-in)"
     clet = hot_at(cs, "clets-threads", nmax)
     if clet and sync:
         per = clet.per_file("upcalls_per_file") or 1.0
         v = (clet.median_ns - sync.median_ns) / per
         costs["upcall"] = max(v, 0.0)
-        rows.append(("one clet upcall round trip, thread pool (stand-in)", v,
-                     "(clets-threads/c1 - baseline_sync) / %.3g upcalls per "
-                     "file, hot, %d files" % (per, nmax)))
+        rows.append((name, v, "(clets-threads/c1 - baseline_sync) / %.3g "
+                     "upcalls per file, hot, %d files" % (per, nmax)))
     else:
-        rows.append(("one clet upcall round trip, thread pool (stand-in)",)
-                    + need("clets-threads"))
+        rows.append((name,) + need("clets-threads"))
+    name = "one clet upcall round trip, in the kernel"
     ckern = hot_at(cs, "clets-kernel", nmax)
     if ckern and sync:
         per = ckern.per_file("upcalls_per_file") or 1.0
         costs["upcall_kernel"] = (ckern.median_ns - sync.median_ns) / per
-        rows.append(("one clet upcall round trip, in the kernel",
-                     costs["upcall_kernel"], "(clets-kernel - baseline_sync)"
-                     " / upcalls per file, hot"))
+        rows.append((name, costs["upcall_kernel"], "(clets-kernel - "
+                     "baseline_sync) / upcalls per file, hot, %d files"
+                     % nmax))
     else:
-        rows.append(("one clet upcall round trip, in the kernel",)
-                    + need("clets-kernel"))
+        rows.append((name,) + need("clets-kernel"))
 
     cold_sync = next((c for c in cs if c.backend == SYNC and c.cache ==
                       "cold" and c.files == nmax), None)
@@ -598,22 +756,23 @@ def lkml_table(run, cs, model):
                      sync.median_ns, "ratio cold / hot (%.0f vs %.0f ns)"
                      % (cold_sync.median_ns, sync.median_ns)))
     else:
-        rows.append(("one cache miss, blocking (per file)", None,
-                     "needs a cold-cache baseline_sync run (-c hot,cold)"))
+        for name in ("one cache miss, blocking (per file)",
+                     "hot vs cold, baseline_sync"):
+            rows.append((name, None, "needs a cold-cache baseline_sync run "
+                         "(-c hot,cold)"))
+    name = "one cachemiss thread wake-up (atoms-kernel)"
     cold_k = next((c for c in cs if c.backend == "atoms-kernel" and
                    c.cache == "cold" and c.files == nmax), None)
     if kern and cold_k and cold_k.per_file("cachemisses_per_file"):
-        rows.append(("one cachemiss thread wake-up (atoms-kernel)",
-                     (cold_k.median_ns - kern.median_ns) /
+        rows.append((name, (cold_k.median_ns - kern.median_ns) /
                      cold_k.per_file("cachemisses_per_file"),
-                     "atoms-kernel cold - hot / cachemisses per file"))
+                     "atoms-kernel cold - hot / cachemisses per file, "
+                     "%d files" % nmax))
     elif kern:
-        rows.append(("one cachemiss thread wake-up (atoms-kernel)", None,
-                     "needs a cold-cache atoms-kernel run (-c hot,cold) "
-                     "that went async"))
+        rows.append((name, None, "needs a cold-cache atoms-kernel run "
+                     "(-c hot,cold) that went async"))
     else:
-        rows.append(("one cachemiss thread wake-up (atoms-kernel)",)
-                    + need("atoms-kernel"))
+        rows.append((name,) + need("atoms-kernel"))
 
     # Break-even chain length L: measured, where the run sweeps the file
     # size (run_all.sh's icount run), else from the per-file costs.
@@ -634,13 +793,11 @@ def lkml_table(run, cs, model):
                          "%s is cheaper below, %s above"
                          % (lo, hi, cheaper, other)))
         else:
-            rows.append((name, None, "measured over %g-%g reads per file: "
+            rows.append((name, "none", "measured over %g-%g reads per file: "
                          "no crossing, %s is cheaper throughout"
                          % (lo, hi, cheaper)))
-    elif "atom_kernel" in costs and "upcall_kernel" in costs \
-            and run.null_syscall_ns:
-        c0, a, u = run.null_syscall_ns, costs["atom_kernel"], \
-            costs["upcall_kernel"]
+    elif "atom_kernel" in costs and "upcall_kernel" in costs and c0:
+        a, u = costs["atom_kernel"], costs["upcall_kernel"]
         # atoms - clets at chain length L: (c0 - u) + L (a - c0).
         v = (u - c0) / (a - c0) if a != c0 else None
         below = "atoms-kernel" if a > c0 else "clets-kernel"
@@ -652,34 +809,118 @@ def lkml_table(run, cs, model):
                          % (below, above)))
         else:
             # No positive L: one side is cheaper at every chain length.
-            rows.append((name, None, "model: none, %s is cheaper at every "
+            rows.append((name, "none", "model: %s is cheaper at every "
                          "chain length (1 crossing + L atoms vs 1 upcall + "
                          "L crossings; a sweep over file sizes measures it)"
                          % above))
     else:
         rows.append((name,) + need("atoms-kernel", "clets-kernel"))
+    name = "break-even chain length, stand-ins (clets-threads vs atoms-user)"
     if costs.get("atom_user") and "upcall" in costs:
-        rows.append(("break-even chain length, stand-ins (clets-threads vs "
-                     "atoms-user)", costs["upcall"] / costs["atom_user"],
+        rows.append((name, costs["upcall"] / costs["atom_user"],
                      "L = upcall / atom interpretation: atoms-user is "
                      "cheaper below, clets-threads above"))
+    else:
+        rows.append((name, None, "needs atoms-user dearer than "
+                     "baseline_sync and clets-threads, hot"))
+    names = ("cost model: fixed work per file (a)",
+             "cost model: ns per syscall (b)")
     if model:
-        rows.append(("cost model: fixed work per file (a)", model[0],
-                     "fit over hot configurations"))
-        rows.append(("cost model: ns per syscall (b)", model[1],
-                     "compare with the null syscall above"))
-    return rows, costs
+        rows.append((names[0], model[0], "fit over hot configurations"))
+        rows.append((names[1], model[1], "compare with the null syscall "
+                     "above" if model[1] > 0 else "negative: across these "
+                     "backends fewer syscalls do not mean less time"))
+    else:
+        for n in names:
+            rows.append((n, None, "needs hot runs with two or more "
+                         "syscall counts per file among the fitted "
+                         "backends"))
+    return rows
+
+
+# Accelerators in the order the argument table takes its rows from: icount
+# repeats exactly, KVM runs at hardware speed, TCG emulates.
+ACCEL_ORDER = ["icount", "kvm", "tcg", "native"]
+
+
+def run_rank(run):
+    """Runs with the kernel backends first, then by ACCEL_ORDER."""
+    kernel = any(c.backend.endswith("-kernel") and c.samples
+                 for c in run.configs)
+    accel = ACCEL_ORDER.index(run.accel) if run.accel in ACCEL_ORDER \
+        else len(ACCEL_ORDER)
+    return (not kernel, accel, run.target, run.path)
+
+
+def run_label(run):
+    return "%s (%s)" % (run.target, run.accel)
+
+
+def primary_group(groups):
+    """The file-size group the argument table reads: the one with most
+    configurations, the smallest file size on a tie (one read per file,
+    as in the 2007 email)."""
+    return min(groups.items(), key=lambda kv: (-len(kv[1]), kv[0][2],
+                                               kv[0][3]))
+
+
+def argument_table(tables):
+    """One table from the per-run tables [(source, rows)], in run_rank()
+    order: each row from the first run that fills it, else the first run's
+    reason.  Rows are (quantity, value, how, source)."""
+    out = []
+    for i, (q, v, how) in enumerate(tables[0][1]):
+        pick = next(((src, rows[i]) for src, rows in tables
+                     if rows[i][1] is not None), None)
+        if pick:
+            out.append((q, pick[1][1], pick[1][2], pick[0]))
+        else:
+            out.append((q, None, how, tables[0][0]))
+    return out
 
 
 def fmt(v):
     if v is None:
         return "&mdash;"
+    if isinstance(v, str):
+        return html.escape(v)
     if abs(v) >= 100:
         return "%.0f" % v
     return "%.3g" % v
 
 
-def write_html(path, title, run, runs, tables, charts):
+def html_table(header, rows, missing_row=None):
+    """A table; cells that are numbers (or None) are right-aligned."""
+    e = html.escape
+    out = ["<table><tr>%s</tr>" % "".join("<th>%s</th>" % e(h)
+                                          for h in header)]
+    for r in rows:
+        cells = []
+        for v in r:
+            if v is None or isinstance(v, (int, float)):
+                cells.append("<td class='n'>%s</td>" % fmt(v))
+            else:
+                cells.append("<td>%s</td>" % e(v))
+        out.append("<tr%s>%s</tr>" % (
+            " class='missing'" if missing_row and missing_row(r) else "",
+            "".join(cells)))
+    out.append("</table>")
+    return out
+
+
+def run_line(run):
+    e = html.escape
+    m = run.meta
+    return ("<code>%s</code>: %s/%s, started %s on %s (%s, %s CPUs, kernel "
+            "%s), %s, commit %s%s" % (
+                e(run.path), e(run.target), e(run.accel), e(run.started),
+                e(str(m.get("hostname"))), e(str(m.get("cpu_model"))),
+                e(str(m.get("cpus"))), e(str(m.get("kernel_release"))),
+                e(str(m.get("compiler"))), e(str(m.get("git_commit"))),
+                "; <b>incomplete run</b>" if run.incomplete else ""))
+
+
+def write_html(path, title, runs, history, table, items):
     e = html.escape
     out = ["<!DOCTYPE html>", "<html><head><meta charset='utf-8'>",
            "<title>%s</title>" % e(title), "<style>",
@@ -691,42 +932,76 @@ def write_html(path, title, run, runs, tables, charts):
            "tr.missing td{color:#888}",
            "img{max-width:100%;border:1px solid #eee;margin:0.3em 0}",
            "</style></head><body>", "<h1>%s</h1>" % e(title)]
-    m = run.meta
-    out.append("<p>Run <code>%s</code>: %s/%s, started %s on %s (%s, %s "
-               "CPUs, kernel %s), %s, commit %s%s.</p>" % (
-                   e(run.path), e(run.target), e(run.accel), e(run.started),
-                   e(str(m.get("hostname"))), e(str(m.get("cpu_model"))),
-                   e(str(m.get("cpus"))), e(str(m.get("kernel_release"))),
-                   e(str(m.get("compiler"))), e(str(m.get("git_commit"))),
-                   "; <b>incomplete run</b>" if run.incomplete else ""))
-    if len(runs) > 1:
-        out.append("<p>History: %d runs, %s to %s.</p>" % (
-            len(runs), e(runs[0].started), e(runs[-1].started)))
-    for head, rows in tables:
-        out.append("<h2>The argument in numbers: %s</h2>" % e(head))
-        out.append("<p>Ingo: atoms save kernel crossings. Davide: a clet "
-                   "upcall costs about a crossing, and C does the chaining. "
-                   "Each row is measured in this run (ns unless stated); a "
-                   "greyed row needs a backend the run lacks.</p>")
-        out.append("<table><tr><th>quantity</th><th>value</th>"
-                   "<th>how</th></tr>")
-        for q, v, how in rows:
-            out.append("<tr%s><td>%s</td><td class='n'>%s</td><td>%s</td>"
-                       "</tr>" % (" class='missing'" if v is None else "",
-                                  e(q), fmt(v), e(how)))
-        out.append("</table>")
-    section = None
-    for sec, ttl, fname, png in charts:
+    out.append("<p>%s:</p><ul>" % ("Runs" if len(runs) > 1 else "Run"))
+    out += ["<li>%s.</li>" % run_line(r) for r in runs]
+    out.append("</ul>")
+    if len(history) > 1:
+        out.append("<p>History: %d results directories, %s to %s.</p>" % (
+            len(history), e(history[0][0]), e(history[-1][0])))
+    out.append("<h2>The argument in numbers</h2>")
+    out.append("<p>Ingo: atoms save kernel crossings. Davide: a clet upcall "
+               "costs about a crossing, and C does the chaining. Each row "
+               "(ns unless stated) comes from the first of these runs that "
+               "can fill it, the ones with the kernel backends first and "
+               "icount first among them, as it repeats: "
+               "the <i>measured in</i> column says which. A greyed row "
+               "needs a backend no run has.</p>")
+    out += html_table(["quantity", "value", "how", "measured in"], table,
+                      lambda r: r[1] is None)
+    section, kind = None, None
+    for sec, knd, ttl, fname, item in items:
         if sec != section:
             out.append("<h2>%s</h2>" % e(sec))
-            section = sec
+            section, kind = sec, None
+        if knd != kind:
+            out.append("<h3>%s</h3>" % e(knd))
+            kind = knd
+        if fname is None:
+            header, rows, note = item
+            out.append("<p>%s (ns per file)</p>" % e(ttl))
+            out += html_table(header, rows)
+            out.append("<p>%s</p>" % e(note))
+            continue
         out.append("<figure><img alt='%s' src='data:image/png;base64,%s'>"
                    "<figcaption>%s (<a href='%s'>%s</a>)</figcaption>"
-                   "</figure>" % (e(ttl), base64.b64encode(png).decode(),
+                   "</figure>" % (e(ttl), base64.b64encode(item).decode(),
                                   e(ttl), e(fname), e(fname)))
     out.append("</body></html>")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
+
+
+def draw_run(ch, run):
+    """Every chart of one run, one set per file size (and buffer size);
+    returns the argument rows from its primary_group()."""
+    ch.section = "%s: %s" % (run_label(run), run.path)
+    groups = groups_of(run)
+    sweep = sweep_of(run)
+    if sweep:
+        name = "%s-%s-%dfiles" % (run.target, run.accel, sweep[0].files)
+        head = "%s, %d files" % (run_label(run), sweep[0].files)
+        chart_latency(ch, name, head, sweep, "file_size")
+        chart_speedup(ch, name, head, sweep, "file_size")
+    models = {}
+    for key, cs in sorted(groups.items()):
+        _, _, fsize, bsize = key
+        name = "%s-%s-%s" % (run.target, run.accel, rd.human_bytes(fsize))
+        head = "%s, %s files" % (run_label(run), rd.human_bytes(fsize))
+        if len({k[3] for k in groups}) > 1:
+            name += "-buf" + rd.human_bytes(bsize)
+            head += ", %s buffer" % rd.human_bytes(bsize)
+        # A file size the sweep covers at its one file count is drawn there.
+        if not (sweep and {c.files for c in cs} == {sweep[0].files}):
+            chart_latency(ch, name, head, cs)
+            chart_speedup(ch, name, head, cs)
+        chart_hot_cold(ch, name, head, cs)
+        chart_model(ch, name, head, cs, run)
+        fit = fit_model(cs)
+        models[key] = fit[:2] if fit else None
+        chart_decomposition(ch, name, head, cs, run)
+    key, cs = primary_group(groups)
+    return lkml_table(run, cs, models[key]), "%s, %s files" % (
+        run_label(run), rd.human_bytes(key[2]))
 
 
 def main(argv):
@@ -737,38 +1012,31 @@ def main(argv):
     ap.add_argument("--title", default="sysletbench report")
     opt = ap.parse_args(argv)
     try:
-        runs = [rd.load(d) for d in opt.dirs]
+        trees = [rd.load_tree(d) for d in opt.dirs]
     except rd.ResultsError as e:
         sys.stderr.write("report: %s\n" % e)
         return 2
-    runs.sort(key=lambda r: r.started)
-    run = runs[-1]
-    outdir = opt.outdir or os.path.join(run.path, "report")
+    # A directory's time is its own run's (the host run, started first).
+    history = sorted(((t[0].started, t) for t in trees), key=lambda h: h[0])
+    top = history[-1][1][0]
+    runs = [r for r in sorted(history[-1][1], key=run_rank) if groups_of(r)]
+    if not runs:
+        sys.stderr.write("report: %s: no configuration with a result\n"
+                         % top.path)
+        return 1
+    outdir = opt.outdir or os.path.join(top.path, "report")
     os.makedirs(outdir, exist_ok=True)
     ch = Charts(outdir)
     tables = []
-    groups = groups_of(run)
-    if not groups:
-        sys.stderr.write("report: %s: no configuration with a result\n"
-                         % run.path)
-        return 1
-    for (target, accel, fsize, bsize), cs in sorted(groups.items()):
-        name = "%s-%s-%s" % (target, accel, rd.human_bytes(fsize))
-        head = "%s (%s), %s files" % (target, accel, rd.human_bytes(fsize))
-        if len({k[3] for k in groups}) > 1:
-            name += "-buf" + rd.human_bytes(bsize)
-            head += ", %s buffer" % rd.human_bytes(bsize)
-        chart_latency(ch, name, head, cs)
-        chart_hot_cold(ch, name, head, cs)
-        chart_speedup(ch, name, head, cs)
-        model = chart_model(ch, name, head, cs, run)
-        rows, costs = lkml_table(run, cs, model)
-        tables.append((head, rows))
-        chart_decomposition(ch, name, head, cs, run, costs)
-    chart_trend(ch, runs)
+    for run in runs:
+        rows, source = draw_run(ch, run)
+        tables.append((source, rows))
+    ch.section = "History"
+    chart_trend(ch, history)
     path = os.path.join(outdir, "report.html")
-    write_html(path, opt.title, run, runs, tables, ch.items)
-    sys.stderr.write("report: %s (%d charts)\n" % (path, len(ch.items)))
+    write_html(path, opt.title, runs, history, argument_table(tables),
+               ch.items)
+    sys.stderr.write("report: %s (%d charts)\n" % (path, ch.count()))
     return 0
 
 
