@@ -13,7 +13,7 @@ embedded as a base64 PNG so that the page travels alone, and the same PNGs
 beside it.
 
 One section per run (target and accelerator) of the newest DIR, with, per
-file size: ns/file against file count with the 95% CI band (against the
+file size: ns/file against file count with the CI band (against the
 file size where the run sweeps sizes at one file count); hot against
 cold; speedup against baseline_sync; a cost model ns/file = a + b *
 syscalls_per_file fitted over the hot configurations, with its residuals;
@@ -151,6 +151,18 @@ def caches_of(cs):
     return sorted({c.cache for c in cs}, key=rd.cache_key)
 
 
+def ci_label(cs):
+    """The CIs' real coverage, as the harness recorded it per
+    configuration: "95% CI", "75-97% CI", or "CI" when unrecorded."""
+    levels = sorted({round(100 * c.ci_level, 1) for c in cs
+                     if c.ci_level is not None})
+    if not levels:
+        return "CI"
+    if len(levels) == 1:
+        return "%g%% CI" % levels[0]
+    return "%g-%g%% CI" % (levels[0], levels[-1])
+
+
 def legend_below(fig, axes):
     handles, labels = [], []
     for ax in np.ravel(axes):
@@ -163,7 +175,7 @@ def legend_below(fig, axes):
     fig.tight_layout(rect=(0, 0.1 + 0.03 * ((len(labels) - 1) // 4), 1, 1))
 
 
-XLABEL = {"files": "files in the set", "file_size": "file size (bytes)"}
+XLABEL = {"files": "files in the set", "file_size": "file size"}
 
 
 def sweep_of(run):
@@ -208,7 +220,7 @@ def chart_latency(ch, name, head, cs, xkey="files"):
             one_point_axes(ax, cs, cache, lambda c: (
                 c.median_ns, [[c.median_ns - c.ci()[0]],
                               [c.ci()[1] - c.median_ns]]),
-                "ns per file (median, 95% CI)")
+                "ns per file (median, %s)" % ci_label(cs))
             continue
         for v, pts in by_variant(cs, xkey).items():
             sel = sorted((x, c) for (ca, x), c in pts.items() if ca == cache)
@@ -220,16 +232,28 @@ def chart_latency(ch, name, head, cs, xkey="files"):
             ax.fill_between(x, [c.ci()[0] for _, c in sel],
                             [c.ci()[1] for _, c in sel], color=st["color"],
                             alpha=0.15, lw=0)
-        ax.set_xscale("log", base=2 if xkey == "file_size" else 10)
-        ax.set_xlabel(XLABEL[xkey])
+        size_axis(ax, xkey, xs)
     if len(xs) == 1:
         what = "%s at %s" % (head, describe_x(xkey, next(iter(xs))))
     else:
-        axes[0][0].set_ylabel("ns per file (median, 95% CI band)")
-        what = "%s: ns per file vs %s" % (head, XLABEL[xkey].split(" (")[0])
+        axes[0][0].set_ylabel("ns per file (median, %s band)"
+                              % ci_label(cs))
+        what = "%s: ns per file vs %s" % (head, XLABEL[xkey])
     fig.suptitle(what + " (lower is better)")
     lay_out(fig, axes, len(xs) == 1)
     ch.add(fig, name + "-latency", "Latency", what)
+
+
+def size_axis(ax, xkey, xs):
+    """Log x; a file-size axis is marked at the sizes run, in KiB."""
+    ax.set_xlabel(XLABEL[xkey])
+    if xkey != "file_size":
+        ax.set_xscale("log")
+        return
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(sorted(xs))
+    ax.set_xticklabels([rd.human_bytes(x) for x in sorted(xs)])
+    ax.minorticks_off()
 
 
 def lay_out(fig, axes, one_point):
@@ -270,7 +294,7 @@ def chart_hot_cold(ch, name, head, cs):
     ax.set_xticks(range(len(vs)))
     ax.set_xticklabels([v for v, _ in vs], rotation=20, ha="right")
     ax.set_yscale("log")
-    ax.set_ylabel("ns per file (median, 95% CI)")
+    ax.set_ylabel("ns per file (median, %s)" % ci_label(cs))
     ax.set_title("%s: hot vs cold at %d files (solid: hot, hatched: "
                  "colder)" % (head, nmax))
     ax.grid(True, axis="y", which="both", alpha=0.3)
@@ -308,14 +332,13 @@ def chart_speedup(ch, name, head, cs, xkey="files"):
             ax.plot([x for x, _ in sel],
                     [sync[(cache, x)] / c.median_ns for x, c in sel],
                     label=v, **style(sel[0][1]))
-        ax.set_xscale("log", base=2 if xkey == "file_size" else 10)
-        ax.set_xlabel(XLABEL[xkey])
+        size_axis(ax, xkey, xs)
     if len(xs) == 1:
         what = "%s at %s" % (head, describe_x(xkey, next(iter(xs))))
     else:
         axes[0][0].set_ylabel("baseline_sync median / variant median")
         what = "%s: speedup vs baseline_sync over %s" % (
-            head, XLABEL[xkey].split(" (")[0])
+            head, XLABEL[xkey])
     fig.suptitle(what + " (above 1 is faster)")
     lay_out(fig, axes, len(xs) == 1)
     ch.add(fig, name + "-speedup", "Speedup", what)
@@ -349,7 +372,9 @@ def chart_model(ch, name, head, cs, run):
     if fit is None:
         return None
     a, b, pts = fit
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11.5, 4.8),
+    # One residual bar per hot configuration, each a readable row.
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(
+        11.5, max(4.8, 1.6 + 0.2 * len(pts))),
                                   gridspec_kw={"width_ratios": [1, 1.2]})
     seen = set()
     for c, s, n, _, fitted in pts:
@@ -376,8 +401,9 @@ def chart_model(ch, name, head, cs, run):
     ax.set_ylabel("ns per file (median), hot")
     ax.set_title("cost model over hot configurations")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7.5, frameon=False, loc="upper left",
-              bbox_to_anchor=(0, 0.93))
+    # Below the panel: inside, it hid points.
+    ax.legend(fontsize=7.5, frameon=False, loc="upper center", ncol=2,
+              bbox_to_anchor=(0.5, -0.12 * 4.8 / fig.get_figheight() - 0.06))
     pts = sorted(pts, key=lambda p: (variant_key(p[0]), p[0].files))
     labels = ["%s, %d files%s" % (c.variant, c.files, "" if f else " *")
               for c, _, _, _, f in pts]
@@ -389,9 +415,11 @@ def chart_model(ch, name, head, cs, run):
     ax2.axvline(0, color="black", lw=0.8)
     ax2.set_xscale("symlog", linthresh=1000)
     # Decades only: symlog's default ticks at +-100 collide around zero.
-    lim = max(abs(p[3]) for p in pts)
-    dec = [10 ** k for k in range(3, 7) if 10 ** k <= 2 * lim]
-    ax2.set_xticks([-d for d in reversed(dec)] + [0] + dec)
+    neg = -min(0, min(p[3] for p in pts))
+    pos = max(0, max(p[3] for p in pts))
+    ax2.set_xticks([-10 ** k for k in range(6, 2, -1) if 10 ** k <= 2 * neg]
+                   + [0] + [10 ** k for k in range(3, 7)
+                            if 10 ** k <= 2 * pos])
     ax2.set_xlabel("residual: measured - model, ns per file (symlog)")
     ax2.set_title("what syscalls do not explain (* not fitted)")
     ax2.grid(True, axis="x", alpha=0.3)
@@ -475,10 +503,12 @@ def chart_decomposition(ch, name, head, cs, run):
     if dec is None:
         return
     nmax, rows, prices = dec
-    parts = [("work (baseline_sync without its crossings)", "#BBBBBB"),
-             ("kernel crossings: syscalls x null syscall", "#56B4E9"),
+    # Drawn above the work, which every variant shares: from zero the
+    # work's bar dwarfed what the variants differ in.
+    work = rows[0][1]
+    parts = [("kernel crossings: syscalls x null syscall", "#56B4E9"),
              ("atoms: atoms x the backend's own null-atom cost", "#0072B2")]
-    vals = np.array([r[1:4] for r in rows])
+    vals = np.array([r[2:4] for r in rows])
     fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(rows) + 3), 4.8))
     x = np.arange(len(rows))
     bottom = np.zeros(len(rows))
@@ -490,13 +520,16 @@ def chart_decomposition(ch, name, head, cs, run):
     # Linear, so that the stacked parts keep their proportions; markers
     # far above (thread hand-off, cache misses) are pinned to the top edge
     # with their value written beside them.
-    top = 1.5 * bottom.max()
+    # Hot markers up to twice the tallest bar are drawn where they are.
+    near = [r[5] - work for r in rows if r[5] - work <= 2 * bottom.max()]
+    top = max([1.5 * bottom.max()] + [1.15 * y for y in near])
     # Hot markers sit left of the bar centre and higher, cold ones right and
     # lower, so that their pinned labels do not collide.
     for lab, face, edge, dx, ys in (
-            ("measured, hot", "black", "black", -0.15, [r[5] for r in rows]),
+            ("measured, hot", "black", "black", -0.15,
+             [r[5] - work for r in rows]),
             ("measured, cold (adds cache misses)", "none", "#D55E00", 0.15,
-             [r[6] for r in rows])):
+             [r[6] - work if r[6] is not None else None for r in rows])):
         pts = [(i + dx, y) for i, y in enumerate(ys) if y is not None]
         if not pts:
             continue
@@ -510,10 +543,12 @@ def chart_decomposition(ch, name, head, cs, run):
                             xytext=(-7 if dx < 0 else 7, -3),
                             textcoords="offset points", fontsize=7,
                             color=edge, ha="right" if dx < 0 else "left")
-    ax.set_ylim(0, top)
+    ax.set_ylim(min(0, 1.1 * min(r[5] - work for r in rows)), top)
+    ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x)
     ax.set_xticklabels([r[0] for r in rows], rotation=20, ha="right")
-    ax.set_ylabel("ns per file")
+    ax.set_ylabel("ns per file above the work (%.0f ns:\nbaseline_sync "
+                  "without its crossings)" % work)
     ax.set_title("%s, %d files: modelled cost (bars) vs measured (markers)"
                  % (head, nmax), fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)

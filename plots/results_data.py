@@ -125,6 +125,9 @@ class Config:
         self.median_ns = finite(st.get("median"))
         self.ci_lo_ns = finite(st.get("ci_lo"))
         self.ci_hi_ns = finite(st.get("ci_hi"))
+        # The interval's real coverage (min..max of n < 6 samples is not
+        # 95%); None from harness versions that did not record it.
+        self.ci_level = finite(st.get("ci_level"))
         if self.median_ns is None:
             self.median_ns = median(self.values("ns_per_file"))
 
