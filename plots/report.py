@@ -36,6 +36,7 @@ import argparse
 import base64
 import html
 import io
+import math
 import os
 import subprocess
 import sys
@@ -70,6 +71,7 @@ matplotlib_here_or_reexec()
 import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker as ticker  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -149,6 +151,25 @@ def by_variant(cs, xkey="files"):
 
 def caches_of(cs):
     return sorted({c.cache for c in cs}, key=rd.cache_key)
+
+
+def plain_log_y(axes):
+    """Plain ns figures on log y axes (not 1.6x10^5).  A range of a few
+    decades has one or two powers of ten in it: its 2s and 5s are labelled
+    too, and every minor tick of a range under a decade."""
+    def plain(v, _):
+        return "%.0f" % v
+
+    def some(v, _):
+        m = v / 10 ** math.floor(math.log10(v) + 1e-9)
+        return "%.0f" % v if round(m) in (2, 5) else ""
+    for ax in np.ravel(axes):
+        lo, hi = ax.get_ylim()
+        span = hi / lo if lo > 0 else float("inf")
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(plain))
+        ax.yaxis.set_minor_formatter(ticker.FuncFormatter(
+            plain if span < 10 else some) if span < 1000 else
+            ticker.NullFormatter())
 
 
 def ci_label(cs):
@@ -233,6 +254,7 @@ def chart_latency(ch, name, head, cs, xkey="files"):
                             [c.ci()[1] for _, c in sel], color=st["color"],
                             alpha=0.15, lw=0)
         size_axis(ax, xkey, xs)
+    plain_log_y(axes)
     if len(xs) == 1:
         what = "%s at %s" % (head, describe_x(xkey, next(iter(xs))))
     else:
@@ -249,6 +271,8 @@ def size_axis(ax, xkey, xs):
     ax.set_xlabel(XLABEL[xkey])
     if xkey != "file_size":
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(ticker.FuncFormatter(
+            lambda v, _: "%.0f" % v))
         return
     ax.set_xscale("log", base=2)
     ax.set_xticks(sorted(xs))
@@ -295,6 +319,7 @@ def chart_hot_cold(ch, name, head, cs):
     ax.set_xticklabels([v for v, _ in vs], rotation=20, ha="right")
     ax.set_yscale("log")
     ax.set_ylabel("ns per file (median, %s)" % ci_label(cs))
+    plain_log_y(ax)
     ax.set_title("%s: hot vs cold at %d files (solid: hot, hatched: "
                  "colder)" % (head, nmax))
     ax.grid(True, axis="y", which="both", alpha=0.3)
@@ -399,6 +424,7 @@ def chart_model(ch, name, head, cs, run):
     ax.set_yscale("log")
     ax.set_xlabel("syscalls per file (backend's own count)")
     ax.set_ylabel("ns per file (median), hot")
+    plain_log_y(ax)
     ax.set_title("cost model over hot configurations")
     ax.grid(True, which="both", alpha=0.3)
     # Below the panel: inside, it hid points.
@@ -607,6 +633,7 @@ def chart_trend(ch, history):
         ax.set_title(CACHE_TITLE.get(cache, cache))
         ax.grid(True, which="both", alpha=0.3)
     axes[0][0].set_ylabel("ns per file (median)")
+    plain_log_y(axes)
     fig.suptitle("trend over %d results directories (configurations in "
                  "two or more)" % len(history))
     legend_below(fig, axes)
