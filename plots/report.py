@@ -372,14 +372,13 @@ def chart_speedup(ch, name, head, cs, xkey="files"):
 # Thread-pool stand-ins spend their time handing work between threads, and
 # atoms-uring runs its operations inside io_uring_enter (its syscall count is
 # the enters, not the operations): no syscall count explains either, so they
-# are shown against the model, not fitted (with them the slope came out
-# negative).
+# are shown against the model, not fitted.
 NOT_FITTED = {"clets-threads", "atoms-uring"}
 
 
 def fit_model(cs):
     """Least squares ns/file = a + b * syscalls_per_file over the hot
-    configurations (thread-pool stand-ins excluded); (a, b, points) or None
+    configurations (NOT_FITTED backends excluded); (a, b, points) or None
     with fewer than two distinct syscall counts.  Points are (config,
     syscalls, ns, residual, fitted?) for every hot configuration."""
     pts = [(c, c.per_file("syscalls_per_file"), c.median_ns) for c in cs
@@ -393,6 +392,7 @@ def fit_model(cs):
 
 
 def chart_model(ch, name, head, cs, run):
+    """Draws the fit and its residuals; returns (a, b) or None."""
     fit = fit_model(cs)
     if fit is None:
         return None
@@ -1057,9 +1057,7 @@ def draw_run(ch, run):
             chart_latency(ch, name, head, cs)
             chart_speedup(ch, name, head, cs)
         chart_hot_cold(ch, name, head, cs)
-        chart_model(ch, name, head, cs, run)
-        fit = fit_model(cs)
-        models[key] = fit[:2] if fit else None
+        models[key] = chart_model(ch, name, head, cs, run)
         chart_decomposition(ch, name, head, cs, run)
     key, cs = primary_group(groups)
     return lkml_table(run, cs, models[key]), "%s, %s files" % (
