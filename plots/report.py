@@ -231,7 +231,7 @@ def one_point_axes(ax, cs, cache, value, ylabel):
 def chart_latency(ch, name, head, cs, xkey="files"):
     caches = caches_of(cs)
     xs = {getattr(c, xkey) for c in cs}
-    fig, axes = plt.subplots(1, len(caches), figsize=(5.2 * len(caches), 4.6),
+    fig, axes = plt.subplots(1, len(caches), figsize=(max(7.5, 5.2 * len(caches)), 4.6),
                              sharey=True, squeeze=False)
     for ax, cache in zip(axes[0], caches):
         ax.set_title(CACHE_TITLE.get(cache, cache))
@@ -277,7 +277,7 @@ def size_axis(ax, xkey, xs):
     ax.set_xscale("log", base=2)
     ax.set_xticks(sorted(xs))
     ax.set_xticklabels([rd.human_bytes(x) for x in sorted(xs)])
-    ax.minorticks_off()
+    ax.xaxis.set_minor_locator(ticker.NullLocator())
 
 
 def lay_out(fig, axes, one_point):
@@ -336,7 +336,7 @@ def chart_speedup(ch, name, head, cs, xkey="files"):
     if not sync:
         return
     xs = {getattr(c, xkey) for c in cs}
-    fig, axes = plt.subplots(1, len(caches), figsize=(5.2 * len(caches), 4.6),
+    fig, axes = plt.subplots(1, len(caches), figsize=(max(7.5, 5.2 * len(caches)), 4.6),
                              sharey=True, squeeze=False)
     for ax, cache in zip(axes[0], caches):
         ax.axhline(1.0, color="black", lw=1, ls=":")
