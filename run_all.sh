@@ -108,7 +108,16 @@ if [ "$host_only" = 0 ]; then
 		echo "run_all.sh: the icount guest run failed; other results are kept" >&2
 fi
 plots/plot.sh "$dir" >&2
+# The HTML report of every run in $dir (host and guests); report.py finds
+# an interpreter with matplotlib itself, or says what to install.
+report=
+if plots/report.py "$dir" >&2; then
+	report=$dir/report/report.html
+else
+	echo "run_all.sh: the HTML report was not built (see above); the other results are kept" >&2
+fi
 echo "results: $dir"
 echo "summary: $dir/summary.md"
 [ -z "$guest" ] || echo "guest:   ${guest}summary.md"
 echo "charts:  $dir/charts/"
+[ -z "$report" ] || echo "report:  $report"

@@ -4,20 +4,31 @@
 
 Usage: report.py [-o OUTDIR] [--title TEXT] DIR [DIR...]
 
-The newest DIR (by its start time) is the run the report is about; all of
-them together are the history for the trend chart.  OUTDIR (default
-NEWEST_DIR/report) receives report.html, with every chart embedded as a
-base64 PNG so that the page travels alone, and the same PNGs beside it.
+A DIR is what ./run_all.sh writes: the host run's results.json and the
+guest runs in the directories below it (guest-tcg/, guest-icount/); all of
+them are read.  The newest DIR (by its start time) is the one the report
+is about; all DIRs together are the history for the trend chart.  OUTDIR
+(default NEWEST_DIR/report) receives report.html, with every chart
+embedded as a base64 PNG so that the page travels alone, and the same PNGs
+beside it.
 
-Charts, per (target, accel, file size) of the newest run: ns/file against
-file count per backend with the 95% CI band; hot against cold; speedup
-against baseline_sync; a cost model ns/file = a + b * syscalls_per_file
-fitted over the hot configurations, with its residuals; an overhead
-decomposition per variant; and, given two or more dirs, the median per
-configuration over the runs' start times.  A table puts the LKML argument
+One section per run (target and accelerator) of the newest DIR, with, per
+file size: ns/file against file count with the CI band (against the
+file size where the run sweeps sizes at one file count); hot against
+cold; speedup against baseline_sync; a cost model ns/file = a + b *
+syscalls_per_file fitted over the hot configurations, with its residuals;
+an overhead decomposition per variant priced with each backend's own null
+atom, chart and table.  Given two or more DIRs, the median per
+configuration over their start times.  One table puts the LKML argument
 (kernel crossings against atom interpretation against clet upcalls) in
-numbers from the run, and says which rows need backends the run lacks.
-Needs python3-matplotlib (numpy comes with it).  Data loading is
+numbers, each row from the first run that can fill it (the ones with the
+kernel backends first, icount first as the repeatable one), saying which.
+
+Needs matplotlib (numpy comes with it): when the python3 running it lacks
+it (a pyenv or venv interpreter), it runs itself again under
+$SYSLETBENCH_SYSTEM_PYTHON (default /usr/bin/python3, where Debian's
+python3-matplotlib puts it).  Exit: 0 written, 1 nothing to chart, 2 bad
+input, 3 no interpreter with matplotlib.  Data loading is
 plots/results_data.py, shared with harness/compare.py and export.py.
 """
 
@@ -25,12 +36,42 @@ import argparse
 import base64
 import html
 import io
+import math
 import os
+import subprocess
 import sys
 
-import matplotlib
+NO_MATPLOTLIB = 3
+
+
+def matplotlib_here_or_reexec():
+    """Returns when this interpreter has matplotlib; otherwise becomes the
+    system interpreter when that has it, or exits NO_MATPLOTLIB."""
+    try:
+        import matplotlib  # noqa: F401
+        import numpy  # noqa: F401
+        return
+    except ImportError:
+        pass
+    system = os.environ.get("SYSLETBENCH_SYSTEM_PYTHON", "/usr/bin/python3")
+    # The marker stops a loop when the system interpreter fails after all.
+    if not os.environ.get("SYSLETBENCH_REPORT_REEXEC") and \
+            os.access(system, os.X_OK) and subprocess.call(
+                [system, "-c", "import matplotlib, numpy"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+        os.environ["SYSLETBENCH_REPORT_REEXEC"] = "1"
+        os.execv(system, [system, os.path.abspath(__file__)] + sys.argv[1:])
+    sys.stderr.write("report.py: needs matplotlib, which neither %s nor %s "
+                     "has: apt-get install python3-matplotlib\n"
+                     % (sys.executable, system))
+    sys.exit(NO_MATPLOTLIB)
+
+
+matplotlib_here_or_reexec()
+import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker as ticker  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -62,20 +103,31 @@ def style(c):
 
 
 class Charts:
-    """Saves figures as PNG beside the report and keeps them for embedding."""
+    """Saves figures as PNG beside the report and keeps them, with the
+    tables that go with them, for the page.  Items are (section, kind,
+    title, filename, png) for a chart and (section, kind, title, None,
+    (header, rows, note)) for a table; section is the run being drawn."""
 
     def __init__(self, outdir):
         self.outdir = outdir
-        self.items = []                 # (section, title, filename, png)
+        self.section = ""
+        self.items = []
 
-    def add(self, fig, name, section, title):
+    def add(self, fig, name, kind, title):
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
         plt.close(fig)
         png = buf.getvalue()
         with open(os.path.join(self.outdir, name + ".png"), "wb") as f:
             f.write(png)
-        self.items.append((section, title, name + ".png", png))
+        self.items.append((self.section, kind, title, name + ".png", png))
+
+    def add_table(self, kind, title, header, rows, note):
+        self.items.append((self.section, kind, title, None,
+                           (header, rows, note)))
+
+    def count(self):
+        return sum(1 for i in self.items if i[3] is not None)
 
 
 def groups_of(run):
@@ -88,16 +140,48 @@ def groups_of(run):
     return g
 
 
-def by_variant(cs):
-    """variant -> {(cache, files): config}, variants in legend order."""
+def by_variant(cs, xkey="files"):
+    """variant -> {(cache, x): config}, variants in legend order; x is the
+    file count, or xkey's attribute (file_size for a sweep)."""
     out = {}
     for c in sorted(cs, key=variant_key):
-        out.setdefault(c.variant, {})[(c.cache, c.files)] = c
+        out.setdefault(c.variant, {})[(c.cache, getattr(c, xkey))] = c
     return out
 
 
 def caches_of(cs):
     return sorted({c.cache for c in cs}, key=rd.cache_key)
+
+
+def plain_log_y(axes):
+    """Plain ns figures on log y axes (not 1.6x10^5).  A range of a few
+    decades has one or two powers of ten in it: its 2s and 5s are labelled
+    too, and every minor tick of a range under a decade."""
+    def plain(v, _):
+        return "%.0f" % v
+
+    def some(v, _):
+        m = v / 10 ** math.floor(math.log10(v) + 1e-9)
+        return "%.0f" % v if round(m) in (2, 5) else ""
+    for ax in np.ravel(axes):
+        lo, hi = ax.get_ylim()
+        span = hi / lo if lo > 0 else float("inf")
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(plain))
+        ax.yaxis.set_minor_formatter(ticker.FuncFormatter(
+            plain if span < 10 else some) if span < 1000 else
+            ticker.NullFormatter())
+
+
+def ci_label(cs):
+    """The CIs' real coverage, as the harness recorded it per
+    configuration: "95% CI", "75-97% CI", or "CI" when unrecorded."""
+    levels = sorted({round(100 * c.ci_level, 1) for c in cs
+                     if c.ci_level is not None})
+    if not levels:
+        return "CI"
+    if len(levels) == 1:
+        return "%g%% CI" % levels[0]
+    return "%g-%g%% CI" % (levels[0], levels[-1])
 
 
 def legend_below(fig, axes):
@@ -112,31 +196,101 @@ def legend_below(fig, axes):
     fig.tight_layout(rect=(0, 0.1 + 0.03 * ((len(labels) - 1) // 4), 1, 1))
 
 
-def chart_latency(ch, name, head, cs):
+XLABEL = {"files": "files in the set", "file_size": "file size"}
+
+
+def sweep_of(run):
+    """The configurations of a run that sweeps the file size at one file
+    count and buffer size (run_all.sh's icount run), or None."""
+    best = None
+    for files, buf in {(c.files, c.buf_size) for c in run.configs}:
+        cs = [c for c in run.configs if c.files == files and
+              c.buf_size == buf and c.median_ns is not None and c.samples]
+        if len({c.file_size for c in cs}) >= 2 and (
+                best is None or len(cs) > len(best)):
+            best = cs
+    return best
+
+
+def one_point_axes(ax, cs, cache, value, ylabel):
+    """A panel for a single x value: one marker per variant (a line over
+    one point says nothing)."""
+    vs = [c for c in sorted(cs, key=variant_key) if c.cache == cache]
+    for i, c in enumerate(vs):
+        y, err = value(c)
+        st = style(c)
+        ax.errorbar(i, y, yerr=err, fmt=st["marker"], color=st["color"],
+                    ms=7, capsize=4, label=c.variant)
+    ax.set_xticks(range(len(vs)))
+    ax.set_xticklabels([c.variant for c in vs], rotation=30, ha="right",
+                       fontsize=8)
+    ax.set_xlim(-0.6, len(vs) - 0.4)
+    ax.set_ylabel(ylabel)
+
+
+def chart_latency(ch, name, head, cs, xkey="files"):
     caches = caches_of(cs)
-    fig, axes = plt.subplots(1, len(caches), figsize=(5.2 * len(caches), 4.6),
+    xs = {getattr(c, xkey) for c in cs}
+    fig, axes = plt.subplots(1, len(caches), figsize=(max(7.5, 5.2 * len(caches)), 4.6),
                              sharey=True, squeeze=False)
     for ax, cache in zip(axes[0], caches):
-        for v, pts in by_variant(cs).items():
-            sel = sorted((f, c) for (ca, f), c in pts.items() if ca == cache)
+        ax.set_title(CACHE_TITLE.get(cache, cache))
+        ax.set_yscale("log")
+        ax.grid(True, which="both", alpha=0.3)
+        if len(xs) == 1:
+            one_point_axes(ax, cs, cache, lambda c: (
+                c.median_ns, [[c.median_ns - c.ci()[0]],
+                              [c.ci()[1] - c.median_ns]]),
+                "ns per file (median, %s)" % ci_label(cs))
+            continue
+        for v, pts in by_variant(cs, xkey).items():
+            sel = sorted((x, c) for (ca, x), c in pts.items() if ca == cache)
             if not sel:
                 continue
             x = [f for f, _ in sel]
-            y = [c.median_ns for _, c in sel]
-            lo = [c.ci()[0] for _, c in sel]
-            hi = [c.ci()[1] for _, c in sel]
             st = style(sel[0][1])
-            ax.plot(x, y, label=v, **st)
-            ax.fill_between(x, lo, hi, color=st["color"], alpha=0.15, lw=0)
+            ax.plot(x, [c.median_ns for _, c in sel], label=v, **st)
+            ax.fill_between(x, [c.ci()[0] for _, c in sel],
+                            [c.ci()[1] for _, c in sel], color=st["color"],
+                            alpha=0.15, lw=0)
+        size_axis(ax, xkey, xs)
+    plain_log_y(axes)
+    if len(xs) == 1:
+        what = "%s at %s" % (head, describe_x(xkey, next(iter(xs))))
+    else:
+        axes[0][0].set_ylabel("ns per file (median, %s band)"
+                              % ci_label(cs))
+        what = "%s: ns per file vs %s" % (head, XLABEL[xkey])
+    fig.suptitle(what + " (lower is better)")
+    lay_out(fig, axes, len(xs) == 1)
+    ch.add(fig, name + "-latency", "Latency", what)
+
+
+def size_axis(ax, xkey, xs):
+    """Log x; a file-size axis is marked at the sizes run, in KiB."""
+    ax.set_xlabel(XLABEL[xkey])
+    if xkey != "file_size":
         ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_title(CACHE_TITLE.get(cache, cache))
-        ax.set_xlabel("files in the set")
-        ax.grid(True, which="both", alpha=0.3)
-    axes[0][0].set_ylabel("ns per file (median, 95% CI band)")
-    fig.suptitle(head + ": latency vs file count (lower is better)")
-    legend_below(fig, axes)
-    ch.add(fig, name + "-latency", "Latency", "ns per file vs file count")
+        ax.xaxis.set_major_formatter(ticker.FuncFormatter(
+            lambda v, _: "%.0f" % v))
+        return
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(sorted(xs))
+    ax.set_xticklabels([rd.human_bytes(x) for x in sorted(xs)])
+    ax.xaxis.set_minor_locator(ticker.NullLocator())
+
+
+def lay_out(fig, axes, one_point):
+    """One-point panels name their variants on the axis; lines need the
+    legend."""
+    if one_point:
+        fig.tight_layout()
+    else:
+        legend_below(fig, axes)
+
+
+def describe_x(xkey, x):
+    return "%d files" % x if xkey == "files" else rd.human_bytes(x)
 
 
 def chart_hot_cold(ch, name, head, cs):
@@ -164,51 +318,67 @@ def chart_hot_cold(ch, name, head, cs):
     ax.set_xticks(range(len(vs)))
     ax.set_xticklabels([v for v, _ in vs], rotation=20, ha="right")
     ax.set_yscale("log")
-    ax.set_ylabel("ns per file (median, 95% CI)")
+    ax.set_ylabel("ns per file (median, %s)" % ci_label(cs))
+    plain_log_y(ax)
     ax.set_title("%s: hot vs cold at %d files (solid: hot, hatched: "
                  "colder)" % (head, nmax))
     ax.grid(True, axis="y", which="both", alpha=0.3)
     ax.legend(frameon=False)
     fig.tight_layout()
-    ch.add(fig, name + "-hot_cold", "Hot vs cold", "hot vs cold cache")
+    ch.add(fig, name + "-hot_cold", "Hot vs cold",
+           "%s: hot vs cold cache at %d files" % (head, nmax))
 
 
-def chart_speedup(ch, name, head, cs):
+def chart_speedup(ch, name, head, cs, xkey="files"):
     caches = caches_of(cs)
-    sync = {(c.cache, c.files): c.median_ns for c in cs if c.backend == SYNC}
+    sync = {(c.cache, getattr(c, xkey)): c.median_ns for c in cs
+            if c.backend == SYNC}
     if not sync:
         return
-    fig, axes = plt.subplots(1, len(caches), figsize=(5.2 * len(caches), 4.6),
+    xs = {getattr(c, xkey) for c in cs}
+    fig, axes = plt.subplots(1, len(caches), figsize=(max(7.5, 5.2 * len(caches)), 4.6),
                              sharey=True, squeeze=False)
     for ax, cache in zip(axes[0], caches):
-        for v, pts in by_variant(cs).items():
-            sel = sorted((f, c) for (ca, f), c in pts.items()
+        ax.axhline(1.0, color="black", lw=1, ls=":")
+        ax.set_title(CACHE_TITLE.get(cache, cache))
+        ax.grid(True, which="both", alpha=0.3)
+        if len(xs) == 1:
+            one_point_axes(ax, [c for c in cs if c.backend != SYNC], cache,
+                           lambda c: (sync[(c.cache, getattr(c, xkey))] /
+                                      c.median_ns, None),
+                           "baseline_sync median / variant median")
+            continue
+        for v, pts in by_variant(cs, xkey).items():
+            sel = sorted((x, c) for (ca, x), c in pts.items()
                          if ca == cache and c.backend != SYNC
-                         and (ca, f) in sync)
+                         and (ca, x) in sync)
             if not sel:
                 continue
-            ax.plot([f for f, _ in sel],
-                    [sync[(cache, f)] / c.median_ns for f, c in sel],
+            ax.plot([x for x, _ in sel],
+                    [sync[(cache, x)] / c.median_ns for x, c in sel],
                     label=v, **style(sel[0][1]))
-        ax.axhline(1.0, color="black", lw=1, ls=":")
-        ax.set_xscale("log")
-        ax.set_title(CACHE_TITLE.get(cache, cache))
-        ax.set_xlabel("files in the set")
-        ax.grid(True, which="both", alpha=0.3)
-    axes[0][0].set_ylabel("baseline_sync median / variant median")
-    fig.suptitle(head + ": speedup vs baseline_sync (above 1 is faster)")
-    legend_below(fig, axes)
-    ch.add(fig, name + "-speedup", "Speedup", "speedup vs baseline_sync")
+        size_axis(ax, xkey, xs)
+    if len(xs) == 1:
+        what = "%s at %s" % (head, describe_x(xkey, next(iter(xs))))
+    else:
+        axes[0][0].set_ylabel("baseline_sync median / variant median")
+        what = "%s: speedup vs baseline_sync over %s" % (
+            head, XLABEL[xkey])
+    fig.suptitle(what + " (above 1 is faster)")
+    lay_out(fig, axes, len(xs) == 1)
+    ch.add(fig, name + "-speedup", "Speedup", what)
 
 
-# Thread-pool stand-ins spend their time handing work between threads, which
-# no syscall count explains: they are shown against the model, not fitted.
-NOT_FITTED = {"clets-threads"}
+# Thread-pool stand-ins spend their time handing work between threads, and
+# atoms-uring runs its operations inside io_uring_enter (its syscall count is
+# the enters, not the operations): no syscall count explains either, so they
+# are shown against the model, not fitted.
+NOT_FITTED = {"clets-threads", "atoms-uring"}
 
 
 def fit_model(cs):
     """Least squares ns/file = a + b * syscalls_per_file over the hot
-    configurations (thread-pool stand-ins excluded); (a, b, points) or None
+    configurations (NOT_FITTED backends excluded); (a, b, points) or None
     with fewer than two distinct syscall counts.  Points are (config,
     syscalls, ns, residual, fitted?) for every hot configuration."""
     pts = [(c, c.per_file("syscalls_per_file"), c.median_ns) for c in cs
@@ -222,11 +392,14 @@ def fit_model(cs):
 
 
 def chart_model(ch, name, head, cs, run):
+    """Draws the fit and its residuals; returns (a, b) or None."""
     fit = fit_model(cs)
     if fit is None:
         return None
     a, b, pts = fit
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11.5, 4.8),
+    # One residual bar per hot configuration, each a readable row.
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(
+        11.5, max(4.8, 1.6 + 0.2 * len(pts))),
                                   gridspec_kw={"width_ratios": [1, 1.2]})
     seen = set()
     for c, s, n, _, fitted in pts:
@@ -251,10 +424,12 @@ def chart_model(ch, name, head, cs, run):
     ax.set_yscale("log")
     ax.set_xlabel("syscalls per file (backend's own count)")
     ax.set_ylabel("ns per file (median), hot")
+    plain_log_y(ax)
     ax.set_title("cost model over hot configurations")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7.5, frameon=False, loc="upper left",
-              bbox_to_anchor=(0, 0.93))
+    # Below the panel: inside, it hid points.
+    ax.legend(fontsize=7.5, frameon=False, loc="upper center", ncol=2,
+              bbox_to_anchor=(0.5, -0.12 * 4.8 / fig.get_figheight() - 0.06))
     pts = sorted(pts, key=lambda p: (variant_key(p[0]), p[0].files))
     labels = ["%s, %d files%s" % (c.variant, c.files, "" if f else " *")
               for c, _, _, _, f in pts]
@@ -265,12 +440,19 @@ def chart_model(ch, name, head, cs, run):
     ax2.invert_yaxis()
     ax2.axvline(0, color="black", lw=0.8)
     ax2.set_xscale("symlog", linthresh=1000)
+    # Decades only: symlog's default ticks at +-100 collide around zero.
+    neg = -min(0, min(p[3] for p in pts))
+    pos = max(0, max(p[3] for p in pts))
+    ax2.set_xticks([-10 ** k for k in range(6, 2, -1) if 10 ** k <= 2 * neg]
+                   + [0] + [10 ** k for k in range(3, 7)
+                            if 10 ** k <= 2 * pos])
     ax2.set_xlabel("residual: measured - model, ns per file (symlog)")
     ax2.set_title("what syscalls do not explain (* not fitted)")
     ax2.grid(True, axis="x", alpha=0.3)
     fig.suptitle(head + ": ns/file = a + b * syscalls_per_file")
     fig.tight_layout()
-    ch.add(fig, name + "-model", "Cost model", "cost model and residuals")
+    ch.add(fig, name + "-model", "Cost model",
+           head + ": cost model and residuals")
     return a, b
 
 
@@ -282,35 +464,80 @@ def hot_at(cs, backend, files, conc=1):
     return None
 
 
-def chart_decomposition(ch, name, head, cs, run, costs):
-    """Per variant at the largest hot file count, a bar built from the
-    run's own unit costs: the synchronous baseline's work without its
-    crossings, the variant's crossings (syscalls x null syscall), its atom
-    interpretation (atoms x cost of one atom).  Markers: the measured hot
-    median (the gap to the bar is what the model lacks: upcalls, thread
-    hand-off, io_uring machinery) and the cold median (cache misses)."""
+# Backends whose interpreter runs a chain's atoms inside the one system call
+# that submits it (their syscall count is one per chain): an atom costs
+# them the whole null atom.  A user-space interpreter issues each syscall
+# atom as a raw system call, already among its crossings, so an atom costs
+# it the null atom minus a null syscall (null_atom_ns "overhead_ns").
+ATOMS_IN_KERNEL = {"atoms-kernel"}
+
+
+def atom_price(run, backend):
+    """(ns, how) that one atom of backend adds beyond its crossings, from
+    the run's own null-atom microbenchmark of that backend; (None, why)
+    when the run has none (atoms-uring: its atoms are io_uring requests)."""
+    micro = (run.null_atom_ns or {}).get(backend) or {}
+    if backend in ATOMS_IN_KERNEL:
+        v = rd.finite(micro.get("median"))
+        how = "a null atom in the kernel"
+    else:
+        v = rd.finite(micro.get("overhead_ns"))
+        how = "a null atom minus the null syscall it issues"
+    if v is None:
+        return None, "no null-atom cost of %s in results.json" % backend
+    return v, how
+
+
+def decomposition(cs, run):
+    """The overhead decomposition at the largest hot file count: (files,
+    rows, prices) or None without a hot baseline_sync and a null syscall.
+    Each row is (variant, work, crossings, atoms, model, hot, cold): work
+    is baseline_sync's median without its crossings, crossings the
+    variant's syscalls per file x the null syscall, atoms its atoms per
+    file x its backend's atom_price() (0 when unpriced), model their sum,
+    hot and cold the measured medians (cold None when not run).  prices is
+    backend -> (ns or None, how) for the backends with atoms."""
     hot = [c for c in cs if c.cache == "hot"]
     nmax = max((c.files for c in hot), default=0)
     sync = hot_at(cs, SYNC, nmax)
-    if not sync or not run.null_syscall_ns:
-        return
-    per_atom = costs.get("atom_micro", costs.get("atom_user")) or 0.0
-    work = sync.median_ns - (sync.per_file("syscalls_per_file") or 0) * \
-        run.null_syscall_ns
-    vs = sorted((c for c in hot if c.files == nmax), key=variant_key)
-    cold = {c.variant: c for c in cs if c.cache == "cold" and
+    c0 = run.null_syscall_ns
+    if not sync or not c0:
+        return None
+    work = sync.median_ns - (sync.per_file("syscalls_per_file") or 0) * c0
+    cold = {c.variant: c.median_ns for c in cs if c.cache == "cold" and
             c.files == nmax}
-    parts = [("work (baseline_sync without its crossings)", "#BBBBBB"),
-             ("kernel crossings: syscalls x null syscall", "#56B4E9"),
-             ("atom interpretation: atoms x one atom", "#0072B2")]
-    vals = np.array([[work,
-                      (c.per_file("syscalls_per_file") or 0) *
-                      run.null_syscall_ns,
-                      (c.per_file("atoms_per_file") or 0) * per_atom]
-                     for c in vs])
-    fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(vs) + 3), 4.8))
-    x = np.arange(len(vs))
-    bottom = np.zeros(len(vs))
+    prices, rows = {}, []
+    for c in sorted((c for c in hot if c.files == nmax), key=variant_key):
+        atoms = c.per_file("atoms_per_file") or 0
+        if atoms and c.backend not in prices:
+            prices[c.backend] = atom_price(run, c.backend)
+        crossings = (c.per_file("syscalls_per_file") or 0) * c0
+        atom_ns = atoms * (prices[c.backend][0] or 0) if atoms else 0.0
+        rows.append((c.variant, work, crossings, atom_ns,
+                     work + crossings + atom_ns, c.median_ns,
+                     cold.get(c.variant)))
+    return nmax, rows, prices
+
+
+def chart_decomposition(ch, name, head, cs, run):
+    """Per variant at the largest hot file count, a bar built from the
+    run's own unit costs (see decomposition()), and the same figures as a
+    table.  Markers: the measured hot median (the gap to the bar is what
+    the model lacks: upcalls, thread hand-off, io_uring machinery) and the
+    cold median (cache misses)."""
+    dec = decomposition(cs, run)
+    if dec is None:
+        return
+    nmax, rows, prices = dec
+    # Drawn above the work, which every variant shares: from zero the
+    # work's bar dwarfed what the variants differ in.
+    work = rows[0][1]
+    parts = [("kernel crossings: syscalls x null syscall", "#56B4E9"),
+             ("atoms: atoms x the backend's own null-atom cost", "#0072B2")]
+    vals = np.array([r[2:4] for r in rows])
+    fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(rows) + 3), 4.8))
+    x = np.arange(len(rows))
+    bottom = np.zeros(len(rows))
     for k, (lab, col) in enumerate(parts):
         if vals[:, k].any():
             ax.bar(x, vals[:, k], 0.6, bottom=bottom, color=col, label=lab,
@@ -319,15 +546,16 @@ def chart_decomposition(ch, name, head, cs, run, costs):
     # Linear, so that the stacked parts keep their proportions; markers
     # far above (thread hand-off, cache misses) are pinned to the top edge
     # with their value written beside them.
-    top = 1.5 * bottom.max()
+    # Hot markers up to twice the tallest bar are drawn where they are.
+    near = [r[5] - work for r in rows if r[5] - work <= 2 * bottom.max()]
+    top = max([1.5 * bottom.max()] + [1.15 * y for y in near])
     # Hot markers sit left of the bar centre and higher, cold ones right and
     # lower, so that their pinned labels do not collide.
     for lab, face, edge, dx, ys in (
             ("measured, hot", "black", "black", -0.15,
-             [c.median_ns for c in vs]),
+             [r[5] - work for r in rows]),
             ("measured, cold (adds cache misses)", "none", "#D55E00", 0.15,
-             [cold[c.variant].median_ns if c.variant in cold else None
-              for c in vs])):
+             [r[6] - work if r[6] is not None else None for r in rows])):
         pts = [(i + dx, y) for i, y in enumerate(ys) if y is not None]
         if not pts:
             continue
@@ -341,34 +569,48 @@ def chart_decomposition(ch, name, head, cs, run, costs):
                             xytext=(-7 if dx < 0 else 7, -3),
                             textcoords="offset points", fontsize=7,
                             color=edge, ha="right" if dx < 0 else "left")
-    ax.set_ylim(0, top)
+    ax.set_ylim(min(0, 1.1 * min(r[5] - work for r in rows)), top)
+    ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x)
-    ax.set_xticklabels([c.variant for c in vs], rotation=20, ha="right")
-    ax.set_ylabel("ns per file")
+    ax.set_xticklabels([r[0] for r in rows], rotation=20, ha="right")
+    ax.set_ylabel("ns per file above the work (%.0f ns:\nbaseline_sync "
+                  "without its crossings)" % work)
     ax.set_title("%s, %d files: modelled cost (bars) vs measured (markers)"
                  % (head, nmax), fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(fontsize=7.5, frameon=False, loc="upper left",
               bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
-    ch.add(fig, name + "-decomposition", "Overhead decomposition",
-           "modelled overhead vs measured")
+    what = "%s, %d files hot: modelled overhead vs measured" % (head, nmax)
+    ch.add(fig, name + "-decomposition", "Overhead decomposition", what)
+    note = "Atoms priced per backend, from this run's null_atom_ns: " + \
+        "; ".join("%s %s ns (%s)" % (b, fmt(v), how) if v is not None
+                  else "%s not priced (%s)" % (b, how)
+                  for b, (v, how) in sorted(prices.items(), key=lambda p:
+                                            rd.backend_key(p[0]))) + "."
+    ch.add_table("Overhead decomposition", what,
+                 ["variant", "work", "crossings", "atoms", "model",
+                  "measured hot", "hot - model", "measured cold"],
+                 [(r[0],) + tuple(r[1:6]) + (r[5] - r[4], r[6])
+                  for r in rows], note)
 
 
-def chart_trend(ch, runs):
-    """Median ns/file per configuration over the runs' start times, for the
-    configurations present in at least two runs."""
+def chart_trend(ch, history):
+    """Median ns/file per configuration over the results directories'
+    start times, for the configurations present in at least two.  history
+    is [(start, runs of one directory)]."""
     series = {}
-    for r in runs:
-        for c in r.configs:
-            if c.median_ns is not None and c.samples:
-                series.setdefault(c.key, []).append((r.started, c))
+    for started, runs in history:
+        for r in runs:
+            for c in r.configs:
+                if c.median_ns is not None and c.samples:
+                    series.setdefault(c.key, []).append((started, c))
     series = {k: sorted(v, key=lambda p: p[0]) for k, v in series.items()
               if len(v) >= 2}
     if not series:
         return
     caches = sorted({k[6] for k in series}, key=rd.cache_key)
-    stamps = sorted({r.started for r in runs})
+    stamps = sorted({started for started, _ in history})
     fig, axes = plt.subplots(1, len(caches), figsize=(5.6 * len(caches), 4.6),
                              sharey=True, squeeze=False)
     for ax, cache in zip(axes[0], caches):
@@ -378,7 +620,10 @@ def chart_trend(ch, runs):
             c = pts[-1][1]
             ax.plot([stamps.index(s) for s, _ in pts],
                     [p.median_ns for _, p in pts],
-                    label="%s %d files" % (c.variant, c.files),
+                    label="%s%s %d files" % (
+                        "%s/%s " % (k[0], k[1]) if len(
+                            {kk[:2] for kk in series}) > 1 else "",
+                        c.variant, c.files),
                     **dict(style(c), alpha=0.35 + 0.65 * (
                         c.files == max(kk[3] for kk in series))))
         ax.set_xticks(range(len(stamps)))
@@ -388,8 +633,9 @@ def chart_trend(ch, runs):
         ax.set_title(CACHE_TITLE.get(cache, cache))
         ax.grid(True, which="both", alpha=0.3)
     axes[0][0].set_ylabel("ns per file (median)")
-    fig.suptitle("trend over %d runs (configurations in two or more)"
-                 % len(runs))
+    plain_log_y(axes)
+    fig.suptitle("trend over %d results directories (configurations in "
+                 "two or more)" % len(history))
     legend_below(fig, axes)
     ch.add(fig, "trend", "Trend", "median per configuration over time")
 
@@ -431,6 +677,9 @@ def measured_break_even(cs):
     return crossing(ak, ck), ak[0][0], ak[-1][0], cheaper
 
 
+HOT_GAP = "hot gap model: atoms-kernel - baseline_sync, predicted"
+
+
 def hot_gap_model(run, sync, kern):
     """The issue's check of the atom argument: does "crossings saved minus
     atoms x interpretation" explain atoms-kernel's hot gap to baseline_sync?
@@ -438,7 +687,7 @@ def hot_gap_model(run, sync, kern):
     syscall per system call; a chain pays its fixed cost (one crossing
     included) plus the marginal cost of a getppid atom per atom.  Both sides
     then do the same system call bodies, so only the difference counts."""
-    name = "hot gap model: atoms-kernel - baseline_sync, predicted"
+    name = HOT_GAP
     micro = (run.null_atom_ns or {}).get("atoms-kernel") or {}
     fixed = rd.finite(micro.get("chain_fixed_ns"))
     marginal = rd.finite(micro.get("marginal_ns"))
@@ -462,8 +711,10 @@ def hot_gap_model(run, sync, kern):
 
 def lkml_table(run, cs, model):
     """Rows (quantity, value, how) for the argument: crossing vs atom vs
-    upcall vs cache miss, from the run; a row that needs a backend the run
-    lacks says which and why."""
+    upcall vs cache miss, from one run's configurations cs (one file size).
+    The rows are the same for every run, in the same order; one the run
+    cannot fill has value None and says what it needs and why; a verdict
+    without a number (no crossing) is a string."""
     missing = run.backends_missing()
 
     def need(*backends):
@@ -479,75 +730,83 @@ def lkml_table(run, cs, model):
     sync = hot_at(cs, SYNC, nmax)
     costs = {}
     rows = []
-    if run.null_syscall_ns:
+    c0 = run.null_syscall_ns
+    if c0:
         ns = run.meta.get("null_syscall_ns") or {}
-        rows.append(("one kernel crossing (null syscall, getppid)",
-                     run.null_syscall_ns, "%.0f-%.0f ns 95%% CI, calibrated"
+        rows.append(("one kernel crossing (null syscall, getppid)", c0,
+                     "%.0f-%.0f ns 95%% CI, calibrated"
                      % (ns.get("ci_lo") or 0, ns.get("ci_hi") or 0)))
     else:
         rows.append(("one kernel crossing (null syscall, getppid)", None,
                      "not measured in this run"))
 
+    name = "interpreting one atom, user space"
     user = hot_at(cs, "atoms-user", nmax)
     if user and sync and user.per_file("atoms_per_file"):
         v = (user.median_ns - sync.median_ns) / user.per_file(
             "atoms_per_file")
         costs["atom_user"] = max(v, 0.0)
-        rows.append(("interpreting one atom, user space", v,
-                     "(atoms-user - baseline_sync) / %.3g atoms per file, "
-                     "hot, %d files" % (user.per_file("atoms_per_file"),
-                                        nmax)))
+        rows.append((name, v, "(atoms-user - baseline_sync) / %.3g atoms "
+                     "per file, hot, %d files"
+                     % (user.per_file("atoms_per_file"), nmax)))
     else:
-        rows.append(("interpreting one atom, user space",)
-                    + need("atoms-user"))
-    micro = (run.null_atom_ns or {}).get("atoms-user") or {}
-    if rd.finite(micro.get("overhead_ns")) is not None:
-        costs["atom_micro"] = max(micro["overhead_ns"], 0.0)
-        rows.append(("interpreting one null atom (microbenchmark)",
-                     micro["overhead_ns"],
-                     "null_atom_ns: atom minus null syscall, %s-atom chain"
-                     % micro.get("chain_atoms", "?")))
+        rows.append((name,) + need("atoms-user"))
+    for backend, name, how in (
+            ("atoms-user", "interpreting one null atom, user space "
+             "(microbenchmark)", "null_atom_ns: a getppid atom minus a "
+             "getppid syscall, %s-atom chain"),
+            ("atoms-kernel", "a null atom in the kernel against the "
+             "syscall it stands for (microbenchmark)", "null_atom_ns: a "
+             "getppid atom minus a getppid syscall, %s-atom chain; below 0:"
+             " the atom is cheaper")):
+        micro = (run.null_atom_ns or {}).get(backend) or {}
+        if rd.finite(micro.get("overhead_ns")) is not None:
+            rows.append((name, micro["overhead_ns"],
+                         how % micro.get("chain_atoms", "?")))
+        elif backend in missing or backend.endswith("-kernel"):
+            rows.append((name,) + need(backend))
+        else:
+            rows.append((name, None, "needs the null-atom cost of %s (a "
+                         "run of this version)" % backend))
     kern = hot_at(cs, "atoms-kernel", nmax)
     if kern and sync and kern.per_file("atoms_per_file"):
         saved = (sync.per_file("syscalls_per_file") or 0) - \
             (kern.per_file("syscalls_per_file") or 0)
-        v = (kern.median_ns - sync.median_ns +
-             saved * (run.null_syscall_ns or 0)) / kern.per_file(
-                 "atoms_per_file")
+        v = (kern.median_ns - sync.median_ns + saved * (c0 or 0)) / \
+            kern.per_file("atoms_per_file")
         costs["atom_kernel"] = v
         rows.append(("interpreting one atom, in the kernel", v,
                      "(atoms-kernel - baseline_sync + crossings saved x "
-                     "null syscall) / atoms per file, hot"))
+                     "null syscall) / atoms per file, hot, %d files" % nmax))
         rows.append(("kernel crossings saved per file by the chain", saved,
                      "baseline_sync - atoms-kernel syscalls per file"))
         rows.append(hot_gap_model(run, sync, kern))
     else:
-        rows.append(("interpreting one atom, in the kernel",)
-                    + need("atoms-kernel"))
-        rows.append(("kernel crossings saved per file by the chain",)
-                    + need("atoms-kernel"))
+        for name in ("interpreting one atom, in the kernel",
+                     "kernel crossings saved per file by the chain",
+                     HOT_GAP):
+            rows.append((name,) + need("atoms-kernel"))
 
+    name = "one clet upcall round trip, thread pool (stand-in)"
     clet = hot_at(cs, "clets-threads", nmax)
     if clet and sync:
         per = clet.per_file("upcalls_per_file") or 1.0
         v = (clet.median_ns - sync.median_ns) / per
         costs["upcall"] = max(v, 0.0)
-        rows.append(("one clet upcall round trip, thread pool (stand-in)", v,
-                     "(clets-threads/c1 - baseline_sync) / %.3g upcalls per "
-                     "file, hot, %d files" % (per, nmax)))
+        rows.append((name, v, "(clets-threads/c1 - baseline_sync) / %.3g "
+                     "upcalls per file, hot, %d files" % (per, nmax)))
     else:
-        rows.append(("one clet upcall round trip, thread pool (stand-in)",)
-                    + need("clets-threads"))
+        rows.append((name,) + need("clets-threads"))
+    name = "one clet upcall round trip, in the kernel"
     ckern = hot_at(cs, "clets-kernel", nmax)
     if ckern and sync:
         per = ckern.per_file("upcalls_per_file") or 1.0
         costs["upcall_kernel"] = (ckern.median_ns - sync.median_ns) / per
-        rows.append(("one clet upcall round trip, in the kernel",
-                     costs["upcall_kernel"], "(clets-kernel - baseline_sync)"
-                     " / upcalls per file, hot"))
+        rows.append((name, costs["upcall_kernel"], "(clets-kernel - "
+                     "baseline_sync) / upcalls per file, hot, %d files"
+                     % nmax))
     else:
-        rows.append(("one clet upcall round trip, in the kernel",)
-                    + need("clets-kernel"))
+        rows.append((name,) + need("clets-kernel"))
 
     cold_sync = next((c for c in cs if c.backend == SYNC and c.cache ==
                       "cold" and c.files == nmax), None)
@@ -559,22 +818,23 @@ def lkml_table(run, cs, model):
                      sync.median_ns, "ratio cold / hot (%.0f vs %.0f ns)"
                      % (cold_sync.median_ns, sync.median_ns)))
     else:
-        rows.append(("one cache miss, blocking (per file)", None,
-                     "needs a cold-cache baseline_sync run (-c hot,cold)"))
+        for name in ("one cache miss, blocking (per file)",
+                     "hot vs cold, baseline_sync"):
+            rows.append((name, None, "needs a cold-cache baseline_sync run "
+                         "(-c hot,cold)"))
+    name = "one cachemiss thread wake-up (atoms-kernel)"
     cold_k = next((c for c in cs if c.backend == "atoms-kernel" and
                    c.cache == "cold" and c.files == nmax), None)
     if kern and cold_k and cold_k.per_file("cachemisses_per_file"):
-        rows.append(("one cachemiss thread wake-up (atoms-kernel)",
-                     (cold_k.median_ns - kern.median_ns) /
+        rows.append((name, (cold_k.median_ns - kern.median_ns) /
                      cold_k.per_file("cachemisses_per_file"),
-                     "atoms-kernel cold - hot / cachemisses per file"))
+                     "atoms-kernel cold - hot / cachemisses per file, "
+                     "%d files" % nmax))
     elif kern:
-        rows.append(("one cachemiss thread wake-up (atoms-kernel)", None,
-                     "needs a cold-cache atoms-kernel run (-c hot,cold) "
-                     "that went async"))
+        rows.append((name, None, "needs a cold-cache atoms-kernel run "
+                     "(-c hot,cold) that went async"))
     else:
-        rows.append(("one cachemiss thread wake-up (atoms-kernel)",)
-                    + need("atoms-kernel"))
+        rows.append((name,) + need("atoms-kernel"))
 
     # Break-even chain length L: measured, where the run sweeps the file
     # size (run_all.sh's icount run), else from the per-file costs.
@@ -595,13 +855,11 @@ def lkml_table(run, cs, model):
                          "%s is cheaper below, %s above"
                          % (lo, hi, cheaper, other)))
         else:
-            rows.append((name, None, "measured over %g-%g reads per file: "
+            rows.append((name, "none", "measured over %g-%g reads per file: "
                          "no crossing, %s is cheaper throughout"
                          % (lo, hi, cheaper)))
-    elif "atom_kernel" in costs and "upcall_kernel" in costs \
-            and run.null_syscall_ns:
-        c0, a, u = run.null_syscall_ns, costs["atom_kernel"], \
-            costs["upcall_kernel"]
+    elif "atom_kernel" in costs and "upcall_kernel" in costs and c0:
+        a, u = costs["atom_kernel"], costs["upcall_kernel"]
         # atoms - clets at chain length L: (c0 - u) + L (a - c0).
         v = (u - c0) / (a - c0) if a != c0 else None
         below = "atoms-kernel" if a > c0 else "clets-kernel"
@@ -613,34 +871,118 @@ def lkml_table(run, cs, model):
                          % (below, above)))
         else:
             # No positive L: one side is cheaper at every chain length.
-            rows.append((name, None, "model: none, %s is cheaper at every "
+            rows.append((name, "none", "model: %s is cheaper at every "
                          "chain length (1 crossing + L atoms vs 1 upcall + "
                          "L crossings; a sweep over file sizes measures it)"
                          % above))
     else:
         rows.append((name,) + need("atoms-kernel", "clets-kernel"))
+    name = "break-even chain length, stand-ins (clets-threads vs atoms-user)"
     if costs.get("atom_user") and "upcall" in costs:
-        rows.append(("break-even chain length, stand-ins (clets-threads vs "
-                     "atoms-user)", costs["upcall"] / costs["atom_user"],
+        rows.append((name, costs["upcall"] / costs["atom_user"],
                      "L = upcall / atom interpretation: atoms-user is "
                      "cheaper below, clets-threads above"))
+    else:
+        rows.append((name, None, "needs atoms-user dearer than "
+                     "baseline_sync and clets-threads, hot"))
+    names = ("cost model: fixed work per file (a)",
+             "cost model: ns per syscall (b)")
     if model:
-        rows.append(("cost model: fixed work per file (a)", model[0],
-                     "fit over hot configurations"))
-        rows.append(("cost model: ns per syscall (b)", model[1],
-                     "compare with the null syscall above"))
-    return rows, costs
+        rows.append((names[0], model[0], "fit over hot configurations"))
+        rows.append((names[1], model[1], "compare with the null syscall "
+                     "above" if model[1] > 0 else "negative: across these "
+                     "backends fewer syscalls do not mean less time"))
+    else:
+        for n in names:
+            rows.append((n, None, "needs hot runs with two or more "
+                         "syscall counts per file among the fitted "
+                         "backends"))
+    return rows
+
+
+# Accelerators in the order the argument table takes its rows from: icount
+# repeats exactly, KVM runs at hardware speed, TCG emulates.
+ACCEL_ORDER = ["icount", "kvm", "tcg", "native"]
+
+
+def run_rank(run):
+    """Runs with the kernel backends first, then by ACCEL_ORDER."""
+    kernel = any(c.backend.endswith("-kernel") and c.samples
+                 for c in run.configs)
+    accel = ACCEL_ORDER.index(run.accel) if run.accel in ACCEL_ORDER \
+        else len(ACCEL_ORDER)
+    return (not kernel, accel, run.target, run.path)
+
+
+def run_label(run):
+    return "%s (%s)" % (run.target, run.accel)
+
+
+def primary_group(groups):
+    """The file-size group the argument table reads: the one with most
+    configurations, the smallest file size on a tie (one read per file,
+    as in the 2007 email)."""
+    return min(groups.items(), key=lambda kv: (-len(kv[1]), kv[0][2],
+                                               kv[0][3]))
+
+
+def argument_table(tables):
+    """One table from the per-run tables [(source, rows)], in run_rank()
+    order: each row from the first run that fills it, else the first run's
+    reason.  Rows are (quantity, value, how, source)."""
+    out = []
+    for i, (q, v, how) in enumerate(tables[0][1]):
+        pick = next(((src, rows[i]) for src, rows in tables
+                     if rows[i][1] is not None), None)
+        if pick:
+            out.append((q, pick[1][1], pick[1][2], pick[0]))
+        else:
+            out.append((q, None, how, tables[0][0]))
+    return out
 
 
 def fmt(v):
     if v is None:
         return "&mdash;"
+    if isinstance(v, str):
+        return html.escape(v)
     if abs(v) >= 100:
         return "%.0f" % v
     return "%.3g" % v
 
 
-def write_html(path, title, run, runs, tables, charts):
+def html_table(header, rows, missing_row=None):
+    """A table; cells that are numbers (or None) are right-aligned."""
+    e = html.escape
+    out = ["<table><tr>%s</tr>" % "".join("<th>%s</th>" % e(h)
+                                          for h in header)]
+    for r in rows:
+        cells = []
+        for v in r:
+            if v is None or isinstance(v, (int, float)):
+                cells.append("<td class='n'>%s</td>" % fmt(v))
+            else:
+                cells.append("<td>%s</td>" % e(v))
+        out.append("<tr%s>%s</tr>" % (
+            " class='missing'" if missing_row and missing_row(r) else "",
+            "".join(cells)))
+    out.append("</table>")
+    return out
+
+
+def run_line(run):
+    e = html.escape
+    m = run.meta
+    return ("<code>%s</code>: %s/%s, started %s on %s (%s, %s CPUs, kernel "
+            "%s), %s, commit %s%s" % (
+                e(run.path), e(run.target), e(run.accel), e(run.started),
+                e(str(m.get("hostname"))), e(str(m.get("cpu_model"))),
+                e(str(m.get("cpus"))), e(str(m.get("kernel_release"))),
+                e(str(m.get("compiler"))), e(str(m.get("git_commit"))),
+                "; <b>incomplete run</b>" if run.incomplete else ""))
+
+
+def write_html(path, title, runs, history, table, items):
     e = html.escape
     out = ["<!DOCTYPE html>", "<html><head><meta charset='utf-8'>",
            "<title>%s</title>" % e(title), "<style>",
@@ -652,42 +994,74 @@ def write_html(path, title, run, runs, tables, charts):
            "tr.missing td{color:#888}",
            "img{max-width:100%;border:1px solid #eee;margin:0.3em 0}",
            "</style></head><body>", "<h1>%s</h1>" % e(title)]
-    m = run.meta
-    out.append("<p>Run <code>%s</code>: %s/%s, started %s on %s (%s, %s "
-               "CPUs, kernel %s), %s, commit %s%s.</p>" % (
-                   e(run.path), e(run.target), e(run.accel), e(run.started),
-                   e(str(m.get("hostname"))), e(str(m.get("cpu_model"))),
-                   e(str(m.get("cpus"))), e(str(m.get("kernel_release"))),
-                   e(str(m.get("compiler"))), e(str(m.get("git_commit"))),
-                   "; <b>incomplete run</b>" if run.incomplete else ""))
-    if len(runs) > 1:
-        out.append("<p>History: %d runs, %s to %s.</p>" % (
-            len(runs), e(runs[0].started), e(runs[-1].started)))
-    for head, rows in tables:
-        out.append("<h2>The argument in numbers: %s</h2>" % e(head))
-        out.append("<p>Ingo: atoms save kernel crossings. Davide: a clet "
-                   "upcall costs about a crossing, and C does the chaining. "
-                   "Each row is measured in this run (ns unless stated); a "
-                   "greyed row needs a backend the run lacks.</p>")
-        out.append("<table><tr><th>quantity</th><th>value</th>"
-                   "<th>how</th></tr>")
-        for q, v, how in rows:
-            out.append("<tr%s><td>%s</td><td class='n'>%s</td><td>%s</td>"
-                       "</tr>" % (" class='missing'" if v is None else "",
-                                  e(q), fmt(v), e(how)))
-        out.append("</table>")
-    section = None
-    for sec, ttl, fname, png in charts:
+    out.append("<p>%s:</p><ul>" % ("Runs" if len(runs) > 1 else "Run"))
+    out += ["<li>%s.</li>" % run_line(r) for r in runs]
+    out.append("</ul>")
+    if len(history) > 1:
+        out.append("<p>History: %d results directories, %s to %s.</p>" % (
+            len(history), e(history[0][0]), e(history[-1][0])))
+    out.append("<h2>The argument in numbers</h2>")
+    out.append("<p>Ingo: atoms save kernel crossings. Davide: a clet upcall "
+               "costs about a crossing, and C does the chaining. Each row "
+               "(ns unless stated) comes from the first of these runs that "
+               "can fill it, the ones with the kernel backends first and "
+               "icount first among them, as it repeats: "
+               "the <i>measured in</i> column says which. A greyed row "
+               "needs a backend no run has.</p>")
+    out += html_table(["quantity", "value", "how", "measured in"], table,
+                      lambda r: r[1] is None)
+    section, kind = None, None
+    for sec, knd, ttl, fname, item in items:
         if sec != section:
             out.append("<h2>%s</h2>" % e(sec))
-            section = sec
+            section, kind = sec, None
+        if knd != kind:
+            out.append("<h3>%s</h3>" % e(knd))
+            kind = knd
+        if fname is None:
+            header, rows, note = item
+            out.append("<p>%s (ns per file)</p>" % e(ttl))
+            out += html_table(header, rows)
+            out.append("<p>%s</p>" % e(note))
+            continue
         out.append("<figure><img alt='%s' src='data:image/png;base64,%s'>"
                    "<figcaption>%s (<a href='%s'>%s</a>)</figcaption>"
-                   "</figure>" % (e(ttl), base64.b64encode(png).decode(),
+                   "</figure>" % (e(ttl), base64.b64encode(item).decode(),
                                   e(ttl), e(fname), e(fname)))
     out.append("</body></html>")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
+
+
+def draw_run(ch, run):
+    """Every chart of one run, one set per file size (and buffer size);
+    returns the argument rows from its primary_group()."""
+    ch.section = "%s: %s" % (run_label(run), run.path)
+    groups = groups_of(run)
+    sweep = sweep_of(run)
+    if sweep:
+        name = "%s-%s-%dfiles" % (run.target, run.accel, sweep[0].files)
+        head = "%s, %d files" % (run_label(run), sweep[0].files)
+        chart_latency(ch, name, head, sweep, "file_size")
+        chart_speedup(ch, name, head, sweep, "file_size")
+    models = {}
+    for key, cs in sorted(groups.items()):
+        _, _, fsize, bsize = key
+        name = "%s-%s-%s" % (run.target, run.accel, rd.human_bytes(fsize))
+        head = "%s, %s files" % (run_label(run), rd.human_bytes(fsize))
+        if len({k[3] for k in groups}) > 1:
+            name += "-buf" + rd.human_bytes(bsize)
+            head += ", %s buffer" % rd.human_bytes(bsize)
+        # A file size the sweep covers at its one file count is drawn there.
+        if not (sweep and {c.files for c in cs} == {sweep[0].files}):
+            chart_latency(ch, name, head, cs)
+            chart_speedup(ch, name, head, cs)
+        chart_hot_cold(ch, name, head, cs)
+        models[key] = chart_model(ch, name, head, cs, run)
+        chart_decomposition(ch, name, head, cs, run)
+    key, cs = primary_group(groups)
+    return lkml_table(run, cs, models[key]), "%s, %s files" % (
+        run_label(run), rd.human_bytes(key[2]))
 
 
 def main(argv):
@@ -698,38 +1072,31 @@ def main(argv):
     ap.add_argument("--title", default="sysletbench report")
     opt = ap.parse_args(argv)
     try:
-        runs = [rd.load(d) for d in opt.dirs]
+        trees = [rd.load_tree(d) for d in opt.dirs]
     except rd.ResultsError as e:
         sys.stderr.write("report: %s\n" % e)
         return 2
-    runs.sort(key=lambda r: r.started)
-    run = runs[-1]
-    outdir = opt.outdir or os.path.join(run.path, "report")
+    # A directory's time is its own run's (the host run, started first).
+    history = sorted(((t[0].started, t) for t in trees), key=lambda h: h[0])
+    top = history[-1][1][0]
+    runs = [r for r in sorted(history[-1][1], key=run_rank) if groups_of(r)]
+    if not runs:
+        sys.stderr.write("report: %s: no configuration with a result\n"
+                         % top.path)
+        return 1
+    outdir = opt.outdir or os.path.join(top.path, "report")
     os.makedirs(outdir, exist_ok=True)
     ch = Charts(outdir)
     tables = []
-    groups = groups_of(run)
-    if not groups:
-        sys.stderr.write("report: %s: no configuration with a result\n"
-                         % run.path)
-        return 1
-    for (target, accel, fsize, bsize), cs in sorted(groups.items()):
-        name = "%s-%s-%s" % (target, accel, rd.human_bytes(fsize))
-        head = "%s (%s), %s files" % (target, accel, rd.human_bytes(fsize))
-        if len({k[3] for k in groups}) > 1:
-            name += "-buf" + rd.human_bytes(bsize)
-            head += ", %s buffer" % rd.human_bytes(bsize)
-        chart_latency(ch, name, head, cs)
-        chart_hot_cold(ch, name, head, cs)
-        chart_speedup(ch, name, head, cs)
-        model = chart_model(ch, name, head, cs, run)
-        rows, costs = lkml_table(run, cs, model)
-        tables.append((head, rows))
-        chart_decomposition(ch, name, head, cs, run, costs)
-    chart_trend(ch, runs)
+    for run in runs:
+        rows, source = draw_run(ch, run)
+        tables.append((source, rows))
+    ch.section = "History"
+    chart_trend(ch, history)
     path = os.path.join(outdir, "report.html")
-    write_html(path, opt.title, run, runs, tables, ch.items)
-    sys.stderr.write("report: %s (%d charts)\n" % (path, len(ch.items)))
+    write_html(path, opt.title, runs, history, argument_table(tables),
+               ch.items)
+    sys.stderr.write("report: %s (%d charts)\n" % (path, ch.count()))
     return 0
 
 

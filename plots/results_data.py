@@ -125,6 +125,9 @@ class Config:
         self.median_ns = finite(st.get("median"))
         self.ci_lo_ns = finite(st.get("ci_lo"))
         self.ci_hi_ns = finite(st.get("ci_hi"))
+        # The interval's real coverage (min..max of n < 6 samples is not
+        # 95%); None from harness versions that did not record it.
+        self.ci_level = finite(st.get("ci_level"))
         if self.median_ns is None:
             self.median_ns = median(self.values("ns_per_file"))
 
@@ -239,6 +242,18 @@ def resolve(path):
     raise ResultsError("%s holds %d results directories; name one: %s"
                        % (path, len(below), ", ".join(
                            os.path.dirname(b) for b in below)))
+
+
+def load_tree(path):
+    """Every run of one ./run_all.sh results directory: the run load()
+    finds at PATH, then the run in each directory right below it
+    (guest-tcg/, guest-icount/, ...).  Raises ResultsError."""
+    runs = [load(path)]
+    top = runs[0].path
+    for d in sorted(os.listdir(top)):
+        if os.path.isfile(os.path.join(top, d, "results.json")):
+            runs.append(load(os.path.join(top, d)))
+    return runs
 
 
 def load(path):
