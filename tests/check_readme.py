@@ -15,6 +15,8 @@ repository):
 
   <!-- fig source=DIR key=PATH fmt=FORMAT -->1.00x<!-- /fig -->
 
+Markers in code (fenced, or indented by four spaces) are left alone.
+
 Table kinds and their keys (rows= lists backend/concurrency pairs):
   cache         files= size= rows=: hot and cold median ns/file with the
                 median's CI at its real level, and each one's speed-up
@@ -302,8 +304,30 @@ def fig(attrs):
         raise BadInput("fmt %r: %s" % (attrs.get("fmt"), e))
 
 
+def mask_code(text):
+    """The text with code (fenced, or indented by four spaces) replaced by
+    placeholders, so that markers quoted as examples stay as they are; and
+    the code lines to put back."""
+    lines, code, fenced = [], [], False
+    for line in text.splitlines(True):
+        fence = line.startswith("```")
+        if fenced or fence or line.startswith(("    ", "\t")):
+            lines.append("\0%d\0\n" % len(code))
+            code.append(line)
+            if fence:
+                fenced = not fenced
+        else:
+            lines.append(line)
+    return "".join(lines), code
+
+
+def unmask_code(text, code):
+    return re.sub(r"\0(\d+)\0\n", lambda m: code[int(m.group(1))], text)
+
+
 def render(text):
     """The text with every block rendered afresh."""
+    text, code = mask_code(text)
     def one_table(m):
         kind = m.group("kind")
         if kind not in TABLES:
@@ -319,7 +343,7 @@ def render(text):
     found = len(TABLE.findall(text)) + len(FIG.findall(text))
     if found != len(OPEN.findall(text)):
         raise BadInput("a table or fig marker is not closed")
-    return out, found
+    return unmask_code(out, code), found
 
 
 def default_files():
