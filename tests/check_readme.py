@@ -30,8 +30,11 @@ Table kinds and their keys (rows= lists backend/concurrency pairs):
                 against measured
 
 A fig's key is a path into the run's results.json: dotted names, and
-configs[BACKEND/CONCURRENCY/CACHE/FILES/SIZE] for one configuration; fmt
-is a Python format string with one {} (default {}).
+configs[BACKEND/CONCURRENCY/CACHE/FILES/SIZE] for one configuration;
+gap[...] is that configuration's median ns/file minus baseline_sync's (one
+in flight, same cache, files and size), excess[...] the same in null
+syscalls of the run.  fmt is a Python format string with one {} (default
+{}).
 
 Only fields of today's results.json are read (medians, ci_lo/ci_hi,
 ci_level, speedup_vs_sync, syscalls_per_file, atoms_per_file,
@@ -280,14 +283,20 @@ TABLES = {"cache": table_cache, "sizes": table_sizes,
 def lookup(doc, source, path):
     """The value at a fig's key path."""
     v = doc
-    for part in re.findall(r"configs\[[^\]]*\]|[^.]+", path):
-        m = re.fullmatch(r"configs\[([^\]]*)\]", part)
+    for part in re.findall(r"\w+\[[^\]]*\]|[^.]+", path):
+        m = re.fullmatch(r"(configs|gap|excess)\[([^\]]*)\]", part)
         if m:
-            keys = m.group(1).split("/")
+            keys = m.group(2).split("/")
             if len(keys) != 5:
-                raise BadInput("configs[%s]: want backend/concurrency/cache/"
-                               "files/size" % m.group(1))
+                raise BadInput("%s: want backend/concurrency/cache/files/"
+                               "size in the brackets" % part)
             v = config(doc, source, *keys)
+            if m.group(1) != "configs":
+                sync = config(doc, source, SYNC, 1, *keys[2:])
+                v = v["ns_per_file"]["median"] - \
+                    sync["ns_per_file"]["median"]
+                if m.group(1) == "excess":
+                    v /= doc["null_syscall_ns"]["median"]
         elif isinstance(v, dict) and part in v:
             v = v[part]
         else:
