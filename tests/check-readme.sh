@@ -3,9 +3,10 @@
 #
 # The READMEs' example tables and quoted figures agree with the checked-in
 # runs they name (tests/check_readme.py --check on README.md, docs/*.md and
-# kernel/README.md), and the check can fail: a figure changed by hand is
-# reported (exit 1), a marker naming an unknown kind or a missing run is
-# bad input (exit 2), and --write renders a stale block back.
+# kernel/README.md), and the check can fail: a figure changed by hand and
+# a link to a chart that is not there are reported (exit 1), a marker
+# naming an unknown kind or a missing run is bad input (exit 2), and
+# --write renders a stale block back.
 # Exit: 0 pass, 1 fail, 77 skip (python3 absent).
 
 set -u
@@ -45,6 +46,9 @@ expect 2 run "$tmp/run.md" && has run 'nosuch/results.json'
 sed 's|rows=baseline_sync/1,|rows=baseline_sync/3,|' "$tmp/good.md" \
 	>"$tmp/row.md"
 expect 2 row "$tmp/row.md" && has row '0 configurations baseline_sync/c3'
+{ cat "$tmp/good.md"; echo "![chart]($top/results/example-quick/charts/host-nosuch.png)"; } >"$tmp/link.md"
+expect 1 link "$tmp/link.md" && has link 'host-nosuch.png, which does not exist'
+
 grep -v '/table' "$tmp/good.md" >"$tmp/open.md"
 expect 2 open "$tmp/open.md" && has open 'not closed'
 

@@ -41,8 +41,9 @@ ci_level, speedup_vs_sync, syscalls_per_file, atoms_per_file,
 null_syscall_ns, null_atom_ns); any other field is ignored, so a run with
 more fields renders the same.
 
---check (the default) prints a diff of every block that differs and exits
-1; --write rewrites the blocks in place.  Exit 2 on bad input: an unknown
+--check (the default) prints a diff of every block that differs, and
+every link to a local file (a chart, another document) that does not
+exist, and exits 1; --write rewrites the blocks in place.  Exit 2 on bad input: an unknown
 kind or key, a missing run or configuration, an unclosed marker.
 Standard library only.
 """
@@ -355,6 +356,19 @@ def render(text):
     return unmask_code(out, code), found
 
 
+LINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)]*)?\)")
+
+
+def dead_links(path, text):
+    """Local files the text links to (charts, other docs) that do not
+    exist: a chart renamed by a new run (e.g. its accel) shows here."""
+    text, _ = mask_code(text)
+    base = os.path.dirname(os.path.abspath(path))
+    return [t for t in LINK.findall(text)
+            if "://" not in t and not t.startswith("mailto:")
+            and not os.path.exists(os.path.join(base, t))]
+
+
 def default_files():
     return ([os.path.join(TOP, "README.md")] +
             sorted(glob.glob(os.path.join(TOP, "docs", "*.md"))) +
@@ -371,7 +385,7 @@ def main():
                       help="rewrite the generated blocks in place")
     ap.add_argument("files", nargs="*")
     args = ap.parse_args()
-    differ, blocks = 0, 0
+    differ, blocks, dead = 0, 0, 0
     for path in args.files or default_files():
         try:
             with open(path) as f:
@@ -384,6 +398,10 @@ def main():
             print("check_readme: %s: %s" % (path, e), file=sys.stderr)
             return 2
         blocks += found
+        for target in dead_links(path, new):
+            print("%s: links to %s, which does not exist"
+                  % (os.path.relpath(path, TOP), target))
+            dead += 1
         if new == text:
             continue
         if args.write:
@@ -399,6 +417,9 @@ def main():
     if differ:
         print("check_readme: %d file(s) differ from the runs they quote; "
               "tests/check_readme.py --write renders them" % differ)
+    if dead:
+        print("check_readme: %d link(s) to missing files" % dead)
+    if differ or dead:
         return 1
     print("check_readme: %d generated block(s) agree with their runs"
           % blocks)
