@@ -33,7 +33,8 @@ A fig's key is a path into the run's results.json: dotted names, and
 configs[BACKEND/CONCURRENCY/CACHE/FILES/SIZE] for one configuration;
 gap[...] is that configuration's median ns/file minus baseline_sync's (one
 in flight, same cache, files and size), excess[...] the same in null
-syscalls of the run.  fmt is a Python format string with one {} (default
+syscalls of the run, per_call[...] that per system call of baseline_sync
+(what the amortization table and chart show).  fmt is a Python format string with one {} (default
 {}).
 
 Only fields of today's results.json are read (medians, ci_lo/ci_hi,
@@ -285,7 +286,8 @@ def lookup(doc, source, path):
     """The value at a fig's key path."""
     v = doc
     for part in re.findall(r"\w+\[[^\]]*\]|[^.]+", path):
-        m = re.fullmatch(r"(configs|gap|excess)\[([^\]]*)\]", part)
+        m = re.fullmatch(r"(configs|gap|excess|per_call)\[([^\]]*)\]",
+                         part)
         if m:
             keys = m.group(2).split("/")
             if len(keys) != 5:
@@ -296,8 +298,10 @@ def lookup(doc, source, path):
                 sync = config(doc, source, SYNC, 1, *keys[2:])
                 v = v["ns_per_file"]["median"] - \
                     sync["ns_per_file"]["median"]
-                if m.group(1) == "excess":
+                if m.group(1) != "gap":
                     v /= doc["null_syscall_ns"]["median"]
+                if m.group(1) == "per_call":
+                    v /= sync["syscalls_per_file"]
         elif isinstance(v, dict) and part in v:
             v = v[part]
         else:
