@@ -235,7 +235,7 @@ def table_amortization(attrs):
     if not rows:
         raise BadInput("%s: no hot one-in-flight sweep with %s, atoms-kernel"
                        " and clets-kernel" % (source, SYNC))
-    return render_rows(["file size", "reads of a buffer", "syscalls of "
+    return render_rows(["file size", "buffers per file", "syscalls of "
                         "baseline_sync", "atoms-kernel excess ns/file (per "
                         "syscall, null syscalls)", "clets-kernel excess "
                         "ns/file (per syscall, null syscalls)"],
