@@ -24,13 +24,14 @@ static const char *const sample_columns =
 	"submissions_per_file,cachemisses_per_file,user_ns_per_file,"
 	"sys_ns_per_file,vcsw,ivcsw,minflt,majflt,instructions_per_file,"
 	"cycles_per_file,task_clock_ns_per_file,context_switches,"
-	"page_faults,cache_method,sentinel_pages";
+	"page_faults,cache_method,sentinel_pages,shape,bytes_read,"
+	"invalid_reason";
 
 static const char *const summary_columns =
 	"target,accel,backend,cache,files,file_size,buf_size,concurrency,"
 	"samples,median_ns,ci_lo_ns,ci_hi_ns,min_ns,kbest_ns,files_per_s,"
 	"speedup_vs_sync,null_syscalls_per_file,syscalls_per_file,"
-	"traced_syscalls_per_file";
+	"traced_syscalls_per_file,shape";
 
 static char *iso_now(void)
 {
@@ -78,8 +79,9 @@ static const struct config_result *find_sync(const struct run_state *run,
 		const struct config_result *b = &run->configs[i];
 
 		if (!strcmp(b->backend->name, "baseline_sync") &&
-		    b->cache == cfg->cache && b->files == cfg->files &&
-		    b->file_size == cfg->file_size && !b->error[0])
+		    b->shape == cfg->shape && b->cache == cfg->cache &&
+		    b->files == cfg->files && b->file_size == cfg->file_size &&
+		    !b->error[0])
 			return b;
 	}
 	return NULL;
@@ -177,6 +179,18 @@ static double counter_per_file(const struct sample *s, enum counter_id id)
 		       per_file((double)s->ctr.value[id], s->files);
 }
 
+/* A free-text field: quoted, its quotes doubled (RFC 4180). */
+static void csv_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 static void write_samples_csv(FILE *f, const struct run_state *run)
 {
 	size_t i, k;
@@ -234,9 +248,13 @@ static void write_samples_csv(FILE *f, const struct run_state *run)
 					NAN :
 					(double)s->ctr.value[CTR_PAGE_FAULTS],
 				"%.0f");
-			fprintf(f, ",%s,%ld\n",
+			fprintf(f, ",%s,%ld",
 				s->cache.method ? s->cache.method : "",
 				s->cache.sentinel_pages);
+			fprintf(f, ",%s,%lld,", chain_shape_name(cfg->shape),
+				(long long)s->bytes_read);
+			csv_quoted(f, s->invalid_reason);
+			fputc('\n', f);
 		}
 	}
 }
@@ -271,7 +289,7 @@ static void write_summary_csv(FILE *f, const struct run_state *run)
 		csv_num(f, cfg->null_syscalls_per_file, "%.2f");
 		csv_num(f, cfg->syscalls_per_file, "%.3f");
 		csv_num(f, cfg->traced_syscalls_per_file, "%.3f");
-		fputc('\n', f);
+		fprintf(f, ",%s\n", chain_shape_name(cfg->shape));
 	}
 }
 
@@ -319,16 +337,22 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 		"(%s), %d as a clet (%s).\n\n",
 		LOC_ATOM_CHAIN, LOC_ATOM_CHAIN_SOURCE, LOC_CLET,
 		LOC_CLET_SOURCE);
-	fputs("| backend | in flight | cache | files | size | median ns/file "
-	      "[95% CI] | k-best | files/s | vs sync | null syscalls/file | "
-	      "syscalls/file (own / traced) |\n",
+	fputs("Chain shape: email = every read into one buffer (the seed "
+	      "email's self-linked read atom), cursor = at an advancing "
+	      "cursor (a umem_add atom per block in a chain).\n\n",
 	      f);
-	fputs("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
+	fputs("| backend | shape | in flight | cache | files | size | median "
+	      "ns/file [95% CI] | k-best | files/s | vs sync | null "
+	      "syscalls/file | syscalls/file (own / traced) |\n",
+	      f);
+	fputs("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+	      f);
 	for (i = 0; i < run->nconfigs; i++) {
 		const struct config_result *cfg = &run->configs[i];
 		const struct sample_stats *st = &cfg->ns_per_file;
 
-		fprintf(f, "| %s | %u | %s | %zu | %zu", cfg->backend->name,
+		fprintf(f, "| %s | %s | %u | %s | %zu | %zu",
+			cfg->backend->name, chain_shape_name(cfg->shape),
 			cfg->concurrency, cache_state_name(cfg->cache),
 			cfg->files, cfg->file_size);
 		if (!has_numbers(cfg)) {
@@ -370,6 +394,10 @@ static void json_options(FILE *f, const struct bench_options *opt)
 	fputs("], \"concurrency\": [", f);
 	for (i = 0; i < opt->nconcurrency; i++)
 		fprintf(f, "%s%u", i ? ", " : "", opt->concurrency[i]);
+	fputs("], \"shapes\": [", f);
+	for (i = 0; i < opt->nshapes; i++)
+		fprintf(f, "%s\"%s\"", i ? ", " : "",
+			chain_shape_name(opt->shapes[i]));
 	fputs("], \"backends\": [", f);
 	for (i = 0; i < opt->nbackends; i++)
 		fprintf(f, "%s\"%s\"", i ? ", " : "", opt->backends[i]->name);
@@ -498,6 +526,12 @@ static void json_sample(FILE *f, const struct sample *s)
 		s->rep, s->valid ? "true" : "false",
 		(unsigned long long)s->elapsed_ns,
 		(unsigned long long)s->files);
+	json_str(f, "invalid_reason", s->invalid_reason);
+	if (s->bytes_read < 0)
+		fputs(", \"bytes_read\": null, ", f);
+	else
+		fprintf(f, ", \"bytes_read\": %lld, ",
+			(long long)s->bytes_read);
 	json_num(f, "ns_per_file", per_file((double)s->elapsed_ns, s->files));
 	fprintf(f,
 		", \"backend\": {\"syscalls\": %llu, \"atoms\": %llu, "
@@ -540,6 +574,8 @@ static void json_config(FILE *f, const struct config_result *cfg)
 
 	fputs("    {", f);
 	json_str(f, "backend", cfg->backend->name);
+	fputs(", ", f);
+	json_str(f, "shape", chain_shape_name(cfg->shape));
 	fprintf(f,
 		", \"concurrency\": %u, \"cache\": \"%s\", \"files\": %zu, "
 		"\"file_size\": %zu, \"buf_size\": %zu, \"passes\": %u,\n     "
