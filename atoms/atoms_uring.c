@@ -421,9 +421,12 @@ static unsigned int chain_round_reads(const struct atoms_uring_ctx *ctx,
 				      const struct uring_chain *c,
 				      unsigned int want)
 {
-	/* One buffer under the email's shape: it never fills. */
-	size_t used = ctx->shape == CHAIN_SHAPE_CURSOR ? c->cursor : 0;
-	size_t room = (ctx->buf_cap - used) / ctx->read_size;
+	/*
+	 * The bytes read so far, whatever the shape: in the email's one
+	 * buffer too, the set's size bounds the reads a round speculates, so
+	 * both shapes submit the same reads.
+	 */
+	size_t room = (ctx->buf_cap - c->cursor) / ctx->read_size;
 
 	if (want > READS_PER_ROUND_MAX)
 		want = READS_PER_ROUND_MAX;
