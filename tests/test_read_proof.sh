@@ -65,5 +65,10 @@ for c in j["configs"]:
             assert "(rchar)" in s["invalid_reason"], (what, s)
 assert seen == {"email", "cursor"}, seen
 PY
+# A shape that is none exits 2 with the known ones named.
+"$bin" run -q --shapes bogus >/dev/null 2>"$tmp/bad.err"
+rc=$?
+[ "$rc" = 2 ] && grep -q "unknown shape 'bogus' (email, cursor)" "$tmp/bad.err" ||
+	{ echo "FAIL: --shapes bogus: exit $rc"; cat "$tmp/bad.err"; fail=1; }
 [ "$fail" = 0 ] && echo "PASS: test_read_proof"
 exit "$fail"
