@@ -35,7 +35,8 @@ void init_atom(struct syslet_uatom *atom, unsigned int nr, void *arg0,
 
 /* loc-begin: atom-chain */
 void file_chain_init(struct file_chain *fc, char *buf, size_t buf_size,
-		     unsigned int chain_flags, uint64_t cookie)
+		     enum chain_shape shape, unsigned int chain_flags,
+		     uint64_t cookie)
 {
 	memset(fc, 0, sizeof(*fc));
 	fc->buf = buf;
@@ -51,7 +52,9 @@ void file_chain_init(struct file_chain *fc, char *buf, size_t buf_size,
 	init_atom(&fc->read_atom, __NR_read, &fc->fd, &fc->cursor,
 		  &fc->buf_size_val, NULL, NULL, NULL, &fc->read_ret,
 		  SYSLET_STOP_ON_NON_POSITIVE | SYSLET_SKIP_TO_NEXT_ON_STOP,
-		  &fc->advance_atom, cookie);
+		  shape == CHAIN_SHAPE_EMAIL ? &fc->read_atom :
+					       &fc->advance_atom,
+		  cookie);
 	init_atom(&fc->advance_atom, SYSLET_NR_UMEM_ADD, &fc->cursor_addr,
 		  &fc->buf_size_val, NULL, NULL, NULL, NULL, NULL, 0,
 		  &fc->read_atom, cookie);

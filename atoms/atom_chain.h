@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Building atom chains: init_atom() in the shape of the 2007 email, and the
- * email's open -> read-until-EOF -> close chain that every atom backend runs.
+ * email's open -> read-until-EOF -> close chain that every atom backend
+ * runs, in the email's shape or with a cursor (enum chain_shape).
  */
 #ifndef SYSLETBENCH_ATOM_CHAIN_H
 #define SYSLETBENCH_ATOM_CHAIN_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include "atoms/syslet.h"
+#include "harness/backend.h"
 
 /*
  * Fill one atom. Arguments are pointers to 64-bit values; pass NULL after
@@ -21,14 +23,19 @@ void init_atom(struct syslet_uatom *atom, unsigned int nr, void *arg0,
 	       uint64_t cookie);
 
 /*
- * The email's chain, with one change: the read atom's buffer argument is a
- * cursor that an umem_add atom advances by one buffer after every read, so
- * the whole file lands in the buffer and the harness can checksum every
- * byte (the email read every block into the same buffer).
+ * The email's chain. CHAIN_SHAPE_EMAIL is the email's exactly: the read
+ * atom is linked to itself and reads every block into the same buffer:
  *
  *   open (STOP_ON_NEGATIVE) -> read (STOP_ON_NON_POSITIVE |
- *   SKIP_TO_NEXT_ON_STOP) -> umem_add(cursor) -> read ...; close sits right
- *   after read in memory, so EOF or an error skips to it.
+ *   SKIP_TO_NEXT_ON_STOP) -> read ...; close sits right after read in
+ *   memory, so EOF or an error skips to it. Atoms per file: open +
+ *   (size / buf + 1) reads + close.
+ *
+ * CHAIN_SHAPE_CURSOR makes one change: the read atom's buffer argument is a
+ * cursor that an umem_add atom advances by one buffer after every read
+ * (read -> umem_add(cursor) -> read ...), so the whole file lands in the
+ * buffer and the harness can checksum every byte, for one more atom per
+ * block.
  *
  * The atoms and the values they point to live in this struct, so a chain
  * is position-dependent: never copy an initialised file_chain.
@@ -37,7 +44,7 @@ struct file_chain {
 	struct syslet_uatom open_atom;
 	struct syslet_uatom read_atom;
 	struct syslet_uatom close_atom; /* must follow read_atom */
-	struct syslet_uatom advance_atom;
+	struct syslet_uatom advance_atom; /* cursor shape only */
 
 	int64_t fd;
 	int64_t read_ret;
@@ -54,7 +61,8 @@ struct file_chain {
 };
 
 void file_chain_init(struct file_chain *fc, char *buf, size_t buf_size,
-		     unsigned int chain_flags, uint64_t cookie);
+		     enum chain_shape shape, unsigned int chain_flags,
+		     uint64_t cookie);
 /* Point the chain at a file and reset its results and cursor. */
 void file_chain_arm(struct file_chain *fc, const char *path);
 /* 0 when open, every read and close succeeded, else the first -errno. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * atoms-kernel: the email's atom chain (open -> read/umem_add loop ->
- * close) run by the interpreter in our patched kernel (kernel/patches),
+ * atoms-kernel: the email's atom chain (open -> self-linked read -> close,
+ * or with a umem_add cursor after every read: atom_chain.h) run by the
+ * interpreter in our patched kernel (kernel/patches),
  * one async_exec per file, up to `concurrency` chains in flight. A chain
  * that blocks goes async (cachemiss): async_exec returns 0 and the chain
  * completes through the ring, reaped with async_wait. A chain that never
@@ -103,8 +104,8 @@ static void *atoms_kernel_setup(const struct backend_params *params)
 		if (!buf)
 			goto fail;
 		/* Not SYSLET_SYNC: a chain that blocks may go async. */
-		file_chain_init(&ctx->slots[i].chain, buf, params->buf_size, 0,
-				i);
+		file_chain_init(&ctx->slots[i].chain, buf, params->buf_size,
+				params->shape, 0, i);
 	}
 	ctx->ahu.ring_size = size;
 	ctx->ahu.completion_ring = (uint64_t)(uintptr_t)ctx->ring;

@@ -15,7 +15,10 @@
  *    file before it exists. IOSQE_IO_LINK on it is STOP_ON_NEGATIVE: a
  *    failed open cancels the reads (they complete with -ECANCELED).
  *  - each read is IORING_OP_READ with IOSQE_FIXED_FILE at the file position
- *    (offset -1), into the chain's file buffer at the cursor. io_uring
+ *    (offset -1), into the chain's file buffer: at its start for every
+ *    read under CHAIN_SHAPE_EMAIL (the email's one buffer; the reads of a
+ *    link run in order, so the buffer ends with the last block), at the
+ *    cursor under CHAIN_SHAPE_CURSOR. io_uring
  *    treats a read that returns less than asked for (a short read, and the
  *    0-byte EOF read is one) as a failed link member, so IOSQE_IO_LINK
  *    between reads is STOP_ON_NON_POSITIVE for free: once a read comes back
@@ -90,7 +93,7 @@ struct uring_chain {
 	enum chain_state state;
 	char *buf; /* file_buf_cap bytes, guard page behind */
 	size_t file_index;
-	size_t cursor; /* file bytes in buf so far */
+	size_t cursor; /* file bytes read so far: its CQE results summed */
 	size_t cursor_base; /* the cursor when this round was queued */
 	int slot_open; /* the fixed slot holds a file to close */
 	int round_has_open; /* this round starts the file */
@@ -105,6 +108,7 @@ struct atoms_uring_ctx {
 	unsigned int nchains;
 	size_t buf_cap;
 	size_t read_size;
+	enum chain_shape shape;
 	struct uring_chain *chains;
 	unsigned int *idle; /* stack of CHAIN_IDLE chain indices */
 	unsigned int nidle;
@@ -274,6 +278,7 @@ static void *atoms_uring_setup(const struct backend_params *params)
 	ctx->nchains = params->concurrency;
 	ctx->buf_cap = params->file_buf_cap;
 	ctx->read_size = params->buf_size;
+	ctx->shape = params->shape;
 
 	/*
 	 * The SQ holds every chain's first round at once when it can (the
@@ -353,6 +358,15 @@ static uint64_t chain_user_data(const struct atoms_uring_ctx *ctx,
 	return (uint64_t)(c - ctx->chains) << TAG_BITS | tag;
 }
 
+/* Where read i of c's round lands: the cursor's place, or the start. */
+static char *read_landing(const struct atoms_uring_ctx *ctx,
+			  const struct uring_chain *c, unsigned int i)
+{
+	if (ctx->shape != CHAIN_SHAPE_CURSOR)
+		return c->buf;
+	return c->buf + c->cursor + i * ctx->read_size;
+}
+
 /*
  * Queues one link round for chain c: [close_direct -HARDLINK->]
  * [openat_direct -LINK->] read -LINK-> ... read, with c->nreads reads at
@@ -392,8 +406,7 @@ static int chain_queue_round(struct atoms_uring_ctx *ctx, struct uring_chain *c,
 	}
 	for (i = 0; i < c->nreads; i++) {
 		sqe = io_uring_get_sqe(&ctx->ring);
-		io_uring_prep_read(sqe, slot,
-				   c->buf + c->cursor + i * ctx->read_size,
+		io_uring_prep_read(sqe, slot, read_landing(ctx, c, i),
 				   ctx->read_size, (uint64_t)-1);
 		sqe->flags |= IOSQE_FIXED_FILE;
 		if (i + 1 < c->nreads)
@@ -408,6 +421,11 @@ static unsigned int chain_round_reads(const struct atoms_uring_ctx *ctx,
 				      const struct uring_chain *c,
 				      unsigned int want)
 {
+	/*
+	 * The bytes read so far, whatever the shape: in the email's one
+	 * buffer too, the set's size bounds the reads a round speculates, so
+	 * both shapes submit the same reads.
+	 */
 	size_t room = (ctx->buf_cap - c->cursor) / ctx->read_size;
 
 	if (want > READS_PER_ROUND_MAX)
@@ -475,7 +493,7 @@ static int chain_round_done(struct atoms_uring_ctx *ctx, struct uring_chain *c)
 		 * land past the cursor: close the gap, the position is right.
 		 */
 		landed = c->cursor_base + i * ctx->read_size;
-		if (landed != c->cursor)
+		if (ctx->shape == CHAIN_SHAPE_CURSOR && landed != c->cursor)
 			memmove(c->buf + c->cursor, c->buf + landed, res);
 		c->cursor += res;
 		if ((size_t)res < ctx->read_size)
@@ -627,6 +645,7 @@ const struct backend atoms_uring_backend = {
 	.description = "the atom chain as io_uring links: openat direct, "
 		       "fixed-file reads, close_direct",
 	.is_async = 1,
+	.reads_bypass_rchar = 1,
 	.available = atoms_uring_available,
 	.setup = atoms_uring_setup,
 	.run = atoms_uring_run,

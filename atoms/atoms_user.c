@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * atoms-user: the email's atom chain run by the user-space reference
- * interpreter, one file at a time. Against baseline_sync it isolates the
- * cost of interpreting atoms; against atoms-kernel, the crossings saved.
+ * atoms-user: the email's atom chain (in either shape, atom_chain.h) run by
+ * the user-space reference interpreter, one file at a time. Against
+ * baseline_sync it isolates the cost of interpreting atoms; against
+ * atoms-kernel, the crossings saved.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -37,7 +38,8 @@ static void *atoms_user_setup(const struct backend_params *params)
 		return NULL;
 	}
 	ctx->cap = params->file_buf_cap;
-	file_chain_init(&ctx->chain, buf, params->buf_size, SYSLET_SYNC, 0);
+	file_chain_init(&ctx->chain, buf, params->buf_size, params->shape,
+			SYSLET_SYNC, 0);
 	return ctx;
 }
 

@@ -2,6 +2,8 @@
 /*
  * baseline_sync: the synchronous reference, the email's main_sync_loop as a
  * plain loop: open, read until a 0-byte read, close, one file at a time.
+ * Under CHAIN_SHAPE_EMAIL every read lands at the start of the buffer, as
+ * in the email; under CHAIN_SHAPE_CURSOR at an advancing cursor.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 
 struct sync_ctx {
 	size_t buf_size;
+	size_t cursor_step; /* 0 (email) or 1 (cursor): buf + step * bytes */
 	size_t cap;
 	char *buf;
 };
@@ -31,6 +34,7 @@ static void *sync_setup(const struct backend_params *params)
 	if (!ctx)
 		return NULL;
 	ctx->buf_size = params->buf_size;
+	ctx->cursor_step = params->shape == CHAIN_SHAPE_CURSOR;
 	ctx->cap = params->file_buf_cap;
 	ctx->buf = file_buf_alloc(ctx->cap);
 	if (!ctx->buf) {
@@ -55,7 +59,7 @@ static long sync_read_file(struct sync_ctx *ctx, const char *path,
 		return -errno;
 	for (;;) {
 		(*syscalls)++;
-		n = read(fd, ctx->buf + off, ctx->buf_size);
+		n = read(fd, ctx->buf + ctx->cursor_step * off, ctx->buf_size);
 		if (n < 0) {
 			ret = -errno;
 			break;

@@ -67,6 +67,7 @@ static void *clets_kernel_setup(const struct backend_params *params)
 	ctx->ck = clet_kernel_create(ctx->nslots, 0);
 	if (!ctx->files || !ctx->busy || !ctx->ck)
 		goto fail;
+	clet_files_set_shape(ctx->files, ctx->nslots, params->shape);
 	return ctx;
 fail:
 	clets_kernel_teardown(ctx);

@@ -3,11 +3,12 @@
 /*
  * The threadlet/GUASI model on a stock kernel. A clet is the plain
  * synchronous loop from Davide's reply (main_sync_loop): open, read into
- * the file buffer at an advancing cursor until a 0-byte read, close, with
- * ordinary libc calls. Here it runs on one of params->concurrency pool
- * threads (made at setup) instead of being upcalled by the kernel on a
- * cachemiss, so every clet pays a thread handoff whether it would have
- * blocked or not: the cost the kernel clets are meant to avoid.
+ * the file buffer (every block at its start, or at an advancing cursor:
+ * enum chain_shape) until a 0-byte read, close, with raw system calls.
+ * Here it runs on one of params->concurrency pool threads (made at setup)
+ * instead of being upcalled by the kernel on a cachemiss, so every clet
+ * pays a thread handoff whether it would have blocked or not: the cost the
+ * kernel clets are meant to avoid.
  *
  * The thread that calls run() is the submitter: it keeps up to concurrency
  * clets queued or running, one per file slot (a slot owns one file buffer),
@@ -78,6 +79,7 @@ static void *clets_threads_setup(const struct backend_params *params)
 		clet_files_alloc(ctx->nslots, ctx->buf_cap, ctx->read_size);
 	if (!ctx->files)
 		goto fail;
+	clet_files_set_shape(ctx->files, ctx->nslots, params->shape);
 	/* One worker per slot: concurrency clets can block at once. */
 	ctx->pool = clet_pool_create(ctx->nslots);
 	if (!ctx->pool)

@@ -22,6 +22,7 @@ long file_clet(unsigned long arg)
 {
 	struct clet_file *f = (struct clet_file *)arg;
 	long fd, n = 0;
+	size_t at;
 
 	f->bytes = 0;
 	f->syscalls = 1;
@@ -30,12 +31,13 @@ long file_clet(unsigned long arg)
 	if (fd < 0)
 		return f->status = (int)fd;
 	do {
+		at = f->shape == CHAIN_SHAPE_CURSOR ? f->bytes : 0;
 		/* A file larger than the set says: an error, not an overflow. */
-		if (f->buf_cap - f->bytes < f->read_size) {
+		if (f->buf_cap - at < f->read_size) {
 			n = -EFBIG;
 			break;
 		}
-		n = raw_syscall6(__NR_read, fd, (long)(f->buf + f->bytes),
+		n = raw_syscall6(__NR_read, fd, (long)(f->buf + at),
 				 (long)f->read_size, 0, 0, 0);
 		f->syscalls++;
 		if (n > 0)
@@ -74,4 +76,13 @@ void clet_files_free(struct clet_file *files, unsigned int n, size_t cap)
 	for (i = 0; files && i < n; i++)
 		file_buf_free(files[i].buf, cap);
 	free(files);
+}
+
+void clet_files_set_shape(struct clet_file *files, unsigned int n,
+			  enum chain_shape shape)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		files[i].shape = shape;
 }

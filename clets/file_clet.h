@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "harness/backend.h"
+
 /* One file: the clet's argument and its result record. */
 struct clet_file {
 	/* Set by the caller before the clet runs. */
@@ -18,6 +20,8 @@ struct clet_file {
 	char *buf; /* buf_cap bytes, guard page behind */
 	size_t buf_cap;
 	size_t read_size;
+	/* Every read at buf (email) or at buf + bytes (cursor). */
+	enum chain_shape shape;
 	/* Set by the clet. */
 	uint64_t bytes;
 	uint64_t syscalls;
@@ -34,5 +38,8 @@ long file_clet(unsigned long arg);
 struct clet_file *clet_files_alloc(unsigned int n, size_t cap,
 				   size_t read_size);
 void clet_files_free(struct clet_file *files, unsigned int n, size_t cap);
+/* Where the n slots' clets land their reads (cursor after alloc). */
+void clet_files_set_shape(struct clet_file *files, unsigned int n,
+			  enum chain_shape shape);
 
 #endif

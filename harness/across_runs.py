@@ -96,8 +96,10 @@ def load_runs(args, warn):
 
 
 def sync_key(cfg):
-    """The baseline_sync configuration that CFG is measured against."""
-    return (rd.SYNC, cfg.files, cfg.file_size, cfg.buf_size, cfg.cache)
+    """The baseline_sync configuration that CFG is measured against: the
+    same chain shape (cursor for runs from before shapes, results_data)."""
+    return (rd.SYNC, cfg.shape, cfg.files, cfg.file_size, cfg.buf_size,
+            cfg.cache)
 
 
 def ratios(runs):
@@ -111,8 +113,9 @@ def ratios(runs):
             if c.backend == rd.SYNC or not base or not c.median_ns:
                 continue
             rows = groups.setdefault((run.target, run.accel), {})
-            row = rows.setdefault((c.backend, c.concurrency, c.cache,
-                                   c.files, c.file_size, c.buf_size), [])
+            row = rows.setdefault((c.backend, c.shape, c.concurrency,
+                                   c.cache, c.files, c.file_size,
+                                   c.buf_size), [])
             lo, hi = c.ci()
             row.append({
                 "speedup": base.median_ns / c.median_ns,
@@ -141,17 +144,18 @@ def spread(xs, fmt):
 
 
 def row_sort(key):
-    backend, conc, cache, files, size, buf = key
+    backend, shape, conc, cache, files, size, buf = key
     return (rd.cache_key(cache), files, size, buf, rd.backend_key(backend),
-            conc)
+            shape != "email", conc)
 
 
-def render(groups, nruns, at_least, fmt):
-    """The report, as text."""
+def render(groups, nruns, at_least, fmt, shaped):
+    """The report, as text; with a shape column if SHAPED (some run names
+    its chain shapes)."""
     out = io.StringIO()
-    head = ["backend", "in flight", "cache", "files", "file size", "runs",
-            "vs sync", ">= %gx" % at_least, "excess (null syscalls)",
-            "CI width"]
+    head = (["backend"] + (["shape"] if shaped else []) +
+            ["in flight", "cache", "files", "file size", "runs", "vs sync",
+             ">= %gx" % at_least, "excess (null syscalls)", "CI width"])
     for (target, accel) in sorted(groups):
         rows = groups[(target, accel)]
         n = nruns[(target, accel)]
@@ -159,10 +163,10 @@ def render(groups, nruns, at_least, fmt):
                                        "" if n == 1 else "s")
         lines = []
         for key in sorted(rows, key=row_sort):
-            backend, conc, cache, files, size, buf = key
+            backend, shape, conc, cache, files, size, buf = key
             figs = rows[key]
-            lines.append([
-                backend, str(conc), cache, str(files),
+            lines.append([backend] + ([shape] if shaped else []) + [
+                str(conc), cache, str(files),
                 rd.human_bytes(size) + ("" if buf == size else
                                         " (%s reads)" % rd.human_bytes(buf)),
                 str(len(figs)),
@@ -231,7 +235,8 @@ def main(argv):
     for run in runs:
         k = (run.target, run.accel)
         nruns[k] = nruns.get(k, 0) + 1
-    report = render(groups, nruns, opt.at_least, opt.format)
+    report = render(groups, nruns, opt.at_least, opt.format,
+                    any(run.shaped for run in runs))
     sys.stdout.write(report)
     if opt.output:
         try:

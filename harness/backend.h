@@ -12,6 +12,21 @@
 
 struct syslet_uatom;
 
+/*
+ * Where each read() of a file lands. CHAIN_SHAPE_CURSOR (0, so a params
+ * struct zeroed by older callers keeps today's behaviour): at an advancing
+ * cursor, so the whole file sits in the buffer and can be checksummed; an
+ * atom chain pays one umem_add atom per block for it. CHAIN_SHAPE_EMAIL:
+ * every block into the same buffer, the seed email's chain (a read atom
+ * linked to itself) and clet (while (read(fd, file_buf, size) > 0);), for
+ * every backend, so all do the same work with the same system calls.
+ */
+enum chain_shape { CHAIN_SHAPE_CURSOR, CHAIN_SHAPE_EMAIL, CHAIN_SHAPE_COUNT };
+
+const char *chain_shape_name(enum chain_shape shape);
+/* 0 and *out set, or -1 for a name that is no shape. */
+int chain_shape_parse(const char *name, enum chain_shape *out);
+
 struct backend_params {
 	unsigned int concurrency; /* chains in flight (async backends) */
 	size_t buf_size; /* bytes per read() */
@@ -21,14 +36,18 @@ struct backend_params {
 	 * backends learn a file's length only by reading to EOF.
 	 */
 	size_t file_buf_cap;
+	enum chain_shape shape;
 };
 
 /*
  * Called once per file, on the thread that owns the run, when the backend
- * is done with it. buf holds the file's bytes at offset 0; bytes is the
- * count the backend saw, or BYTES_UNKNOWN where its mechanism cannot know it
- * (an atom chain overwrites its read results). status is 0 or -errno. buf
- * stays valid only during the call.
+ * is done with it. Under CHAIN_SHAPE_CURSOR buf holds the file's bytes at
+ * offset 0; under CHAIN_SHAPE_EMAIL it holds the file's last non-empty
+ * block at offset 0. bytes is the count the backend saw, or BYTES_UNKNOWN
+ * where its mechanism cannot know it (an atom chain overwrites its read
+ * results). status is 0 or -errno. buf keeps these bytes until the backend
+ * reads another file into it or is torn down: the harness checks the last
+ * file's last block after run() returns, outside the timed region.
  */
 #define BYTES_UNKNOWN UINT64_MAX
 typedef void (*file_done_fn)(void *cookie, size_t file_index, const void *buf,
@@ -48,6 +67,13 @@ struct backend {
 	const char *name;
 	const char *description;
 	int is_async; /* honours concurrency */
+	/*
+	 * Its reads do not pass through vfs_read(), so /proc/self/io's rchar
+	 * does not count them (io_uring's IORING_OP_READ in 6.1): the byte
+	 * proof sums the bytes its done() calls report instead, which are
+	 * the kernel's completion results.
+	 */
+	int reads_bypass_rchar;
 	/* 1 if it can run here; else 0 and a reason in why. */
 	int (*available)(char *why, size_t why_len);
 	/* Returns a context (rings, pools, spares) or NULL with errno set. */

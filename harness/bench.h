@@ -2,7 +2,8 @@
 /*
  * The run model shared by the matrix runner and the result writers: what
  * was asked (struct bench_options), what one sample measured, and what one
- * configuration (backend x concurrency x cache x files x size) summarises.
+ * configuration (backend x chain shape x concurrency x cache x files x
+ * size) summarises.
  */
 #ifndef SYSLETBENCH_BENCH_H
 #define SYSLETBENCH_BENCH_H
@@ -29,6 +30,8 @@ struct bench_options {
 	size_t ncaches;
 	unsigned int concurrency[MAX_LIST];
 	size_t nconcurrency;
+	enum chain_shape shapes[CHAIN_SHAPE_COUNT];
+	size_t nshapes;
 	size_t buf_size;
 	unsigned int reps;
 	unsigned int warmup;
@@ -36,6 +39,7 @@ struct bench_options {
 	uint64_t seed;
 	int verify_all; /* checksum every sample, not just warm-up */
 	int one_process; /* every backend in this process, no workers */
+	int test_short_file; /* tests only: timed samples read one short file */
 	int quiet;
 	const char *data_dir;
 	const char *output_dir;
@@ -47,7 +51,13 @@ struct sample {
 	unsigned int rep;
 	uint64_t elapsed_ns;
 	uint64_t files; /* files processed (count x inner passes) */
-	int valid; /* 0: rejected (cache state not verified) */
+	int valid; /* 0: rejected, why in invalid_reason */
+	char invalid_reason[160]; /* as long as config_result.error */
+	/*
+	 * The read proof (read_proof.h): bytes the kernel saw read during the
+	 * sample (rchar, or completion results), -1 where nothing counts them.
+	 */
+	int64_t bytes_read;
 	struct counter_sample ctr;
 	struct backend_counters bc;
 	struct cache_report cache;
@@ -55,6 +65,7 @@ struct sample {
 
 struct config_result {
 	const struct backend *backend;
+	enum chain_shape shape;
 	unsigned int concurrency;
 	enum cache_state cache;
 	size_t files;

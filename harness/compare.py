@@ -7,7 +7,8 @@ Usage: compare.py BASE NEW [--gate deterministic|wallclock|all|none]
 
 BASE and NEW are results directories (or their results.json, or a
 sysletbench -o root holding exactly one run).  Configurations are matched on
-(target, accel, backend, files, file_size, buf_size, cache, concurrency);
+(target, accel, backend, shape, files, file_size, buf_size, cache,
+concurrency), a run from before chain shapes counting as the cursor shape;
 those in only one run are listed as new or gone.  Each metric is shown as
 LKP does: base median +-%stddev, %change, new median +-%stddev.
 
@@ -261,9 +262,9 @@ def compare(base, new, opt):
 
 
 def sort_key(k):
-    target, accel, backend, files, fsize, bsize, cache, conc = k
+    target, accel, backend, shape, files, fsize, bsize, cache, conc = k
     return (target, accel, fsize, bsize, rd.cache_key(cache), files,
-            rd.backend_key(backend), conc)
+            rd.backend_key(backend), shape != "email", conc)
 
 
 # ---- output --------------------------------------------------------------

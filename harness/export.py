@@ -50,7 +50,7 @@ def exported(run):
     return sorted(cs, key=lambda c: (c.file_size, c.buf_size,
                                      rd.cache_key(c.cache), c.files,
                                      rd.backend_key(c.backend),
-                                     c.concurrency))
+                                     c.shape != "email", c.concurrency))
 
 
 def to_gab(run):

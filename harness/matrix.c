@@ -4,9 +4,13 @@
  *
  * Verification: the first warm-up run of every variant checksums every
  * file's bytes against the manifest (the backend never sees the expected
- * values); a variant that fails it is reported and gets no numbers. Timed
- * samples check status and byte counts only, so that hashing does not
- * inflate the timings, unless --verify-all asks for full checks throughout.
+ * values); a variant that fails it is reported and gets no numbers. The
+ * email shape keeps only each file's last block, so its variants first
+ * run one untimed pass in the cursor shape with full checksums, and their
+ * first warm-up checks every last block. Timed samples check status and
+ * byte counts only, so that hashing does not inflate the timings, unless
+ * --verify-all asks for full checks throughout; after the timed region
+ * each sample gets the read proof (read_proof.h).
  *
  * Isolation: unless --one-process, each backend of a group runs in a
  * worker process of its own (worker.h), forked from this one, which never
@@ -26,6 +30,7 @@
 
 #include "harness/counters.h"
 #include "harness/matrix.h"
+#include "harness/read_proof.h"
 #include "harness/results.h"
 #include "harness/util.h"
 #include "harness/worker.h"
@@ -71,12 +76,30 @@ struct worker_job {
 
 struct done_check {
 	const struct file_set *set;
+	enum chain_shape shape;
 	int verify;
 	uint64_t checked;
 	uint64_t errors;
 	int first_status;
 	size_t first_bad;
+	/* For the read proof, after the run. */
+	uint64_t bytes_reported; /* the files whose bytes were known */
+	const void *last_buf;
+	size_t last_index;
 };
+
+/* Whether buf holds file index's last block where the shape puts it. */
+static int last_block_matches(const struct file_set *set,
+			      enum chain_shape shape, const void *buf,
+			      size_t index)
+{
+	size_t off, len;
+
+	file_last_block(set->size, set->last_block_buf_size, &off, &len);
+	if (shape == CHAIN_SHAPE_CURSOR)
+		buf = (const char *)buf + off;
+	return checksum64(buf, len) == set->last_block_sums[index];
+}
 
 static void on_file_done(void *cookie, size_t index, const void *buf,
 			 uint64_t bytes, int status)
@@ -86,10 +109,18 @@ static void on_file_done(void *cookie, size_t index, const void *buf,
 
 	if (!bad && bytes != BYTES_UNKNOWN && bytes != chk->set->size)
 		bad = 1;
+	if (bytes != BYTES_UNKNOWN)
+		chk->bytes_reported += bytes;
+	chk->last_buf = buf;
+	chk->last_index = index;
+	/* Only the cursor shape has the whole file in buf. */
 	if (!bad && chk->verify) {
 		chk->checked++;
-		bad = checksum64(buf, chk->set->size) !=
-		      chk->set->checksums[index];
+		bad = chk->shape == CHAIN_SHAPE_CURSOR ?
+			      checksum64(buf, chk->set->size) !=
+				      chk->set->checksums[index] :
+			      !last_block_matches(chk->set, chk->shape, buf,
+						  index);
 	}
 	if (bad) {
 		if (!chk->errors) {
@@ -100,15 +131,21 @@ static void on_file_done(void *cookie, size_t index, const void *buf,
 	}
 }
 
-static int run_once(struct variant *v, const struct file_set *set, int verify,
-		    struct backend_counters *bc)
+static int run_once(struct variant *v, const struct file_set *set,
+		    const char *const *paths, enum chain_shape shape,
+		    int verify, struct backend_counters *bc,
+		    struct done_check *out)
 {
 	struct config_result *cfg = v->cfg;
-	struct done_check chk = { .set = set, .verify = verify };
+	struct done_check chk = { .set = set,
+				  .shape = shape,
+				  .verify = verify };
 	int ret;
 
-	ret = cfg->backend->run(v->ctx, (const char *const *)set->paths,
-				set->count, on_file_done, &chk, bc);
+	ret = cfg->backend->run(v->ctx, paths, set->count, on_file_done, &chk,
+				bc);
+	if (out)
+		*out = chk;
 	cfg->files_checked += chk.checked;
 	cfg->checksum_errors += chk.errors;
 	if (ret)
@@ -117,8 +154,8 @@ static int run_once(struct variant *v, const struct file_set *set, int verify,
 	else if (chk.errors)
 		snprintf(cfg->error, sizeof(cfg->error),
 			 "%llu bad files, first %s (status %d%s)",
-			 (unsigned long long)chk.errors,
-			 set->paths[chk.first_bad], chk.first_status,
+			 (unsigned long long)chk.errors, paths[chk.first_bad],
+			 chk.first_status,
 			 chk.first_status ? "" : ", wrong bytes");
 	return ret || chk.errors ? -1 : 0;
 }
@@ -154,11 +191,64 @@ static unsigned int passes_for(const struct bench_options *opt,
 	return passes < 1 ? 1 : passes > 100000 ? 100000 : (unsigned int)passes;
 }
 
+/* What the harness reads between a sample's two read proof marks. */
+static void counters_bracket(void)
+{
+	struct counter_sample unused;
+
+	counters_begin(0);
+	counters_end(&unused);
+}
+
+/*
+ * The read proof of a sample that ran without errors (read_proof.h): the
+ * bytes counted between the marks, and the last file's last block in the
+ * buffer the last run left it in. 1 if proven, else 0 and why in s.
+ */
+static int prove_sample(const struct config_result *cfg,
+			const struct file_set *set,
+			const struct done_check *last_run, uint64_t reported,
+			int64_t counted, struct sample *s)
+{
+	uint64_t want = s->files * set->size;
+	const char *counter = "rchar";
+
+	s->bytes_read = -1;
+	if (cfg->backend->reads_bypass_rchar) {
+		s->bytes_read = (int64_t)reported;
+		counter = "completion results";
+	} else if (counted >= 0) {
+		s->bytes_read =
+			counted - read_proof_bracket_bytes(counters_bracket);
+	}
+	if (s->bytes_read >= 0 && (uint64_t)s->bytes_read != want) {
+		snprintf(s->invalid_reason, sizeof(s->invalid_reason),
+			 "read %lld bytes (%s), expected %llu",
+			 (long long)s->bytes_read, counter,
+			 (unsigned long long)want);
+		return 0;
+	}
+	if (!last_run->last_buf ||
+	    !last_block_matches(set, cfg->shape, last_run->last_buf,
+				last_run->last_index)) {
+		snprintf(s->invalid_reason, sizeof(s->invalid_reason),
+			 "the last block of file %zu is not in its buffer",
+			 last_run->last_index);
+		return 0;
+	}
+	return 1;
+}
+
 static void sample_once(struct run_state *run, struct variant *v,
 			const struct file_set *set, unsigned int rep)
 {
 	struct config_result *cfg = v->cfg;
 	struct sample *s = &cfg->samples[cfg->nsamples];
+	const char *const *paths = read_proof_sample_paths(set);
+	struct done_check last_run = { 0 };
+	uint64_t reported = 0;
+	struct read_mark mark;
+	int64_t counted;
 	unsigned int p;
 	uint64_t t0;
 	int failed = 0;
@@ -177,17 +267,76 @@ static void sample_once(struct run_state *run, struct variant *v,
 	/* Outside the timing: the device's counters prove a cold sample. */
 	if (cfg->cache != CACHE_HOT)
 		cache_proof_begin(&s->cache);
+	mark = read_proof_mark();
 	counters_begin(0);
 	t0 = now_ns();
-	for (p = 0; p < cfg->passes && !failed; p++)
-		failed = run_once(v, set, run->opt.verify_all, &s->bc);
+	for (p = 0; p < cfg->passes && !failed; p++) {
+		failed = run_once(v, set, paths, cfg->shape,
+				  run->opt.verify_all, &s->bc, &last_run);
+		reported += last_run.bytes_reported;
+	}
 	s->elapsed_ns = now_ns() - t0;
 	counters_end(&s->ctr);
+	/* rchar first: reading the device's counters reads a file too. */
+	counted = read_proof_between(mark, read_proof_mark());
 	if (cfg->cache != CACHE_HOT)
 		cache_proof_end(&s->cache, set);
 	s->files = (uint64_t)cfg->passes * set->count;
-	s->valid = !failed && s->cache.verified;
+	s->bytes_read = -1;
+	if (failed)
+		snprintf(s->invalid_reason, sizeof(s->invalid_reason), "%s",
+			 cfg->error);
+	else if (!s->cache.verified)
+		snprintf(s->invalid_reason, sizeof(s->invalid_reason), "%s",
+			 s->cache.why);
+	s->valid = !failed && s->cache.verified &&
+		   prove_sample(cfg, set, &last_run, reported, counted, s);
 	cfg->nsamples++;
+}
+
+static struct backend_params params_for(const struct run_state *run,
+					const struct config_result *cfg,
+					const struct file_set *set,
+					enum chain_shape shape)
+{
+	struct backend_params params = {
+		.concurrency = cfg->concurrency,
+		.buf_size = run->opt.buf_size,
+		.file_buf_cap = set->size + run->opt.buf_size,
+		.shape = shape,
+	};
+
+	return params;
+}
+
+/*
+ * The untimed pass that checks every byte's content for a variant whose
+ * shape keeps only last blocks: the same backend and concurrency, set up
+ * in the cursor shape for this one run. 0, or -1 with cfg->error set.
+ */
+static int verify_in_cursor_shape(struct run_state *run, struct variant *v,
+				  const struct file_set *set)
+{
+	struct config_result *cfg = v->cfg;
+	struct backend_params params =
+		params_for(run, cfg, set, CHAIN_SHAPE_CURSOR);
+	struct backend_counters bc = { 0 };
+	void *shaped = v->ctx;
+	int failed;
+
+	v->ctx = cfg->backend->setup(&params);
+	if (!v->ctx) {
+		snprintf(cfg->error, sizeof(cfg->error),
+			 "setup of the cursor verification pass failed: %s",
+			 strerror(errno));
+		v->ctx = shaped;
+		return -1;
+	}
+	failed = run_once(v, set, (const char *const *)set->paths,
+			  CHAIN_SHAPE_CURSOR, 1, &bc, NULL);
+	cfg->backend->teardown(v->ctx);
+	v->ctx = shaped;
+	return failed;
 }
 
 static void warm_up(struct run_state *run, struct variant *v,
@@ -202,12 +351,16 @@ static void warm_up(struct run_state *run, struct variant *v,
 		     half_sample_ns = run->opt.min_sample_ms * 500000ULL;
 	int failed;
 
+	if (cfg->shape != CHAIN_SHAPE_CURSOR &&
+	    verify_in_cursor_shape(run, v, set))
+		return;
 	/* The first warm-up is the verified, syscall-counted pass. */
 	for (w = 0; w < run->opt.warmup && !cfg->error[0]; w++) {
 		memset(&bc, 0, sizeof(bc));
 		cache_prepare(cfg->cache, set, &report);
 		counters_begin(w == 0);
-		failed = run_once(v, set, w == 0, &bc);
+		failed = run_once(v, set, (const char *const *)set->paths,
+				  cfg->shape, w == 0, &bc, NULL);
 		counters_end(&ctr);
 		if (failed)
 			return;
@@ -217,7 +370,11 @@ static void warm_up(struct run_state *run, struct variant *v,
 			cfg->counted_traced_syscalls = ctr.value[CTR_SYSCALLS];
 		}
 	}
-	cfg->verified = !cfg->error[0] && cfg->files_checked == set->count;
+	/* In the email shape: the cursor pass's files, then last blocks. */
+	cfg->verified =
+		!cfg->error[0] &&
+		cfg->files_checked ==
+			set->count * (cfg->shape == CHAIN_SHAPE_CURSOR ? 1 : 2);
 	/*
 	 * Hot passes are sized from the fastest of passes timed as the
 	 * samples are (the checked, traced warm-up costs more per file),
@@ -231,7 +388,8 @@ static void warm_up(struct run_state *run, struct variant *v,
 		memset(&bc, 0, sizeof(bc));
 		counters_begin(0);
 		t0 = now_ns();
-		failed = run_once(v, set, 0, &bc);
+		failed = run_once(v, set, (const char *const *)set->paths,
+				  cfg->shape, 0, &bc, NULL);
 		t0 = now_ns() - t0;
 		counters_end(&ctr);
 		if (failed)
@@ -243,36 +401,49 @@ static void warm_up(struct run_state *run, struct variant *v,
 	cfg->passes = passes_for(&run->opt, cfg->cache, best);
 }
 
+/* A new configuration in run->configs, for variants_for(). */
+static struct config_result *
+new_config(struct run_state *run, const struct file_set *set,
+	   enum cache_state cache, const struct backend *backend,
+	   enum chain_shape shape, unsigned int concurrency)
+{
+	struct config_result *cfg;
+
+	run->configs = xrealloc(run->configs,
+				(run->nconfigs + 1) * sizeof(*run->configs));
+	cfg = &run->configs[run->nconfigs++];
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->backend = backend;
+	cfg->shape = shape;
+	cfg->concurrency = concurrency;
+	cfg->cache = cache;
+	cfg->files = set->count;
+	cfg->file_size = set->size;
+	cfg->buf_size = run->opt.buf_size;
+	cfg->samples = xcalloc(run->opt.reps, sizeof(*cfg->samples));
+	return cfg;
+}
+
+/* Backend x shape x concurrency: a backend's variants stay together. */
 static size_t variants_for(struct run_state *run, const struct file_set *set,
 			   enum cache_state cache, struct variant *out)
 {
 	const struct bench_options *opt = &run->opt;
-	struct config_result *cfg;
-	size_t b, c, n = 0;
+	const struct backend *be;
+	size_t b, sh, c, n = 0;
 
 	for (b = 0; b < opt->nbackends; b++) {
-		for (c = 0;
-		     c < (opt->backends[b]->is_async ? opt->nconcurrency : 1);
-		     c++) {
-			run->configs = xrealloc(run->configs,
-						(run->nconfigs + 1) *
-							sizeof(*run->configs));
-			cfg = &run->configs[run->nconfigs++];
-			memset(cfg, 0, sizeof(*cfg));
-			cfg->backend = opt->backends[b];
-			cfg->concurrency = opt->backends[b]->is_async ?
-						   opt->concurrency[c] :
-						   1;
-			cfg->cache = cache;
-			cfg->files = set->count;
-			cfg->file_size = set->size;
-			cfg->buf_size = opt->buf_size;
-			cfg->samples =
-				xcalloc(opt->reps, sizeof(*cfg->samples));
-			out[n].cfg = cfg;
-			out[n].ctx = NULL;
-			out[n].worker = NULL;
-			n++;
+		be = opt->backends[b];
+		for (sh = 0; sh < opt->nshapes; sh++) {
+			for (c = 0; c < (be->is_async ? opt->nconcurrency : 1);
+			     c++) {
+				out[n].cfg = new_config(
+					run, set, cache, be, opt->shapes[sh],
+					be->is_async ? opt->concurrency[c] : 1);
+				out[n].ctx = NULL;
+				out[n].worker = NULL;
+				n++;
+			}
 		}
 	}
 	return n;
@@ -282,11 +453,7 @@ static void setup(struct run_state *run, struct variant *v,
 		  const struct file_set *set)
 {
 	struct config_result *cfg = v->cfg;
-	struct backend_params params = {
-		.concurrency = cfg->concurrency,
-		.buf_size = run->opt.buf_size,
-		.file_buf_cap = set->size + run->opt.buf_size,
-	};
+	struct backend_params params = params_for(run, cfg, set, cfg->shape);
 
 	v->ctx = cfg->backend->setup(&params);
 	if (!v->ctx)
@@ -449,7 +616,7 @@ static void stop_variants(struct variant *v, size_t n, struct worker *workers,
 static int run_group(struct run_state *run, const struct file_set *set,
 		     enum cache_state cache, size_t group_no, size_t groups)
 {
-	struct variant v[MAX_LIST * MAX_LIST];
+	struct variant v[MAX_LIST * CHAIN_SHAPE_COUNT * MAX_LIST];
 	struct worker workers[MAX_LIST];
 	struct worker_job jobs[MAX_LIST];
 	size_t first = run->nconfigs, n, i, nworkers = 0;
@@ -481,7 +648,9 @@ static int run_group(struct run_state *run, const struct file_set *set,
 	for (i = 0; i < n; i++) {
 		if (v[i].cfg->error[0]) {
 			failed = 1;
-			progress(run, "\n  %s/c%u: %s", v[i].cfg->backend->name,
+			progress(run, "\n  %s/%s/c%u: %s",
+				 v[i].cfg->backend->name,
+				 chain_shape_name(v[i].cfg->shape),
 				 v[i].cfg->concurrency, v[i].cfg->error);
 		}
 	}
@@ -489,6 +658,19 @@ static int run_group(struct run_state *run, const struct file_set *set,
 	progress(run, " %.1f s\n", (double)(now_ns() - t0) / 1e9);
 	results_write(run);
 	return failed;
+}
+
+/* What the read proof needs of a set: last blocks, a test's short file. */
+static int proof_prepare(const struct run_state *run, struct file_set *set)
+{
+	int ret = file_set_last_blocks(set, run->opt.buf_size);
+
+	if (!ret && run->opt.test_short_file)
+		ret = read_proof_short_file(set, run->dir);
+	if (ret)
+		fprintf(stderr, "sysletbench: read proof for %s: %s\n",
+			set->dir, strerror(-ret));
+	return ret;
 }
 
 int matrix_run(struct run_state *run)
@@ -508,11 +690,17 @@ int matrix_run(struct run_state *run)
 				run->aborted = 1;
 				return 1;
 			}
+			if (proof_prepare(run, &set)) {
+				file_set_close(&set);
+				run->aborted = 1;
+				return 1;
+			}
 			for (c = 0; c < opt->ncaches && !matrix_stop_requested;
 			     c++)
 				failed |= run_group(run, &set, opt->caches[c],
 						    group++, groups);
 			file_set_close(&set);
+			read_proof_short_file_remove();
 		}
 	}
 	return failed || matrix_stop_requested;

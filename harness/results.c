@@ -25,13 +25,14 @@ static const char *const sample_columns =
 	"sys_ns_per_file,vcsw,ivcsw,minflt,majflt,instructions_per_file,"
 	"cycles_per_file,task_clock_ns_per_file,context_switches,"
 	"page_faults,cache_method,sentinel_pages,cache_requested,"
-	"device_reads,device_sectors,cache_why";
+	"device_reads,device_sectors,cache_why,shape,bytes_read,"
+	"invalid_reason";
 
 static const char *const summary_columns =
 	"target,accel,backend,cache,files,file_size,buf_size,concurrency,"
 	"samples,median_ns,ci_lo_ns,ci_hi_ns,min_ns,kbest_ns,files_per_s,"
 	"speedup_vs_sync,null_syscalls_per_file,syscalls_per_file,"
-	"traced_syscalls_per_file,cache_requested";
+	"traced_syscalls_per_file,cache_requested,shape";
 
 static char *iso_now(void)
 {
@@ -79,8 +80,9 @@ static const struct config_result *find_sync(const struct run_state *run,
 		const struct config_result *b = &run->configs[i];
 
 		if (!strcmp(b->backend->name, "baseline_sync") &&
-		    b->cache == cfg->cache && b->files == cfg->files &&
-		    b->file_size == cfg->file_size && !b->error[0])
+		    b->shape == cfg->shape && b->cache == cfg->cache &&
+		    b->files == cfg->files && b->file_size == cfg->file_size &&
+		    !b->error[0])
 			return b;
 	}
 	return NULL;
@@ -178,23 +180,28 @@ static double counter_per_file(const struct sample *s, enum counter_id id)
 		       per_file((double)s->ctr.value[id], s->files);
 }
 
+/* A free-text field: quoted, its quotes doubled (RFC 4180). */
+static void csv_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 /* device_reads, device_sectors (empty when uncounted) and cache_why. */
 static void csv_device_proof(FILE *f, const struct cache_report *c)
 {
-	const char *p;
-
 	if (c->device_counted)
 		fprintf(f, ",%llu,%llu", (unsigned long long)c->device.ios,
 			(unsigned long long)c->device.sectors);
 	else
 		fputs(",,", f);
-	fputs(",\"", f);
-	for (p = c->why; *p; p++) {
-		if (*p == '"')
-			fputc('"', f); /* CSV doubles a quote */
-		fputc(*p, f);
-	}
-	fputs("\"\n", f);
+	fputc(',', f);
+	csv_quoted(f, c->why);
 }
 
 static void write_samples_csv(FILE *f, const struct run_state *run)
@@ -259,6 +266,10 @@ static void write_samples_csv(FILE *f, const struct run_state *run)
 				s->cache.sentinel_pages,
 				cache_state_name(cfg->cache));
 			csv_device_proof(f, &s->cache);
+			fprintf(f, ",%s,%lld,", chain_shape_name(cfg->shape),
+				(long long)s->bytes_read);
+			csv_quoted(f, s->invalid_reason);
+			fputc('\n', f);
 		}
 	}
 }
@@ -293,7 +304,8 @@ static void write_summary_csv(FILE *f, const struct run_state *run)
 		csv_num(f, cfg->null_syscalls_per_file, "%.2f");
 		csv_num(f, cfg->syscalls_per_file, "%.3f");
 		csv_num(f, cfg->traced_syscalls_per_file, "%.3f");
-		fprintf(f, ",%s\n", cache_state_name(cfg->cache));
+		fprintf(f, ",%s,%s\n", cache_state_name(cfg->cache),
+			chain_shape_name(cfg->shape));
 	}
 }
 
@@ -358,18 +370,24 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 		"(%s), %d as a clet (%s).\n\n",
 		LOC_ATOM_CHAIN, LOC_ATOM_CHAIN_SOURCE, LOC_CLET,
 		LOC_CLET_SOURCE);
+	fputs("Chain shape: email = every read into one buffer (the seed "
+	      "email's self-linked read atom), cursor = at an advancing "
+	      "cursor (a umem_add atom per block in a chain).\n\n",
+	      f);
 	stats_ci_label(level, label, sizeof(label));
 	fprintf(f,
-		"| backend | in flight | cache | files | size | median ns/file "
-		"[%s] | k-best | files/s | vs sync | null syscalls/file | "
-		"syscalls/file (own / traced) |\n",
+		"| backend | shape | in flight | cache | files | size | median "
+		"ns/file [%s] | k-best | files/s | vs sync | null "
+		"syscalls/file | syscalls/file (own / traced) |\n",
 		levels_differ ? "CI" : label);
-	fputs("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
+	fputs("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+	      f);
 	for (i = 0; i < run->nconfigs; i++) {
 		const struct config_result *cfg = &run->configs[i];
 		const struct sample_stats *st = &cfg->ns_per_file;
 
-		fprintf(f, "| %s | %u | %s | %zu | %zu", cfg->backend->name,
+		fprintf(f, "| %s | %s | %u | %s | %zu | %zu",
+			cfg->backend->name, chain_shape_name(cfg->shape),
 			cfg->concurrency, cache_state_label(cfg->cache),
 			cfg->files, cfg->file_size);
 		if (!has_numbers(cfg)) {
@@ -418,6 +436,10 @@ static void json_options(FILE *f, const struct bench_options *opt)
 	fputs("], \"concurrency\": [", f);
 	for (i = 0; i < opt->nconcurrency; i++)
 		fprintf(f, "%s%u", i ? ", " : "", opt->concurrency[i]);
+	fputs("], \"shapes\": [", f);
+	for (i = 0; i < opt->nshapes; i++)
+		fprintf(f, "%s\"%s\"", i ? ", " : "",
+			chain_shape_name(opt->shapes[i]));
 	fputs("], \"backends\": [", f);
 	for (i = 0; i < opt->nbackends; i++)
 		fprintf(f, "%s\"%s\"", i ? ", " : "", opt->backends[i]->name);
@@ -560,6 +582,12 @@ static void json_sample(FILE *f, const struct sample *s)
 		s->rep, s->valid ? "true" : "false",
 		(unsigned long long)s->elapsed_ns,
 		(unsigned long long)s->files);
+	json_str(f, "invalid_reason", s->invalid_reason);
+	if (s->bytes_read < 0)
+		fputs(", \"bytes_read\": null, ", f);
+	else
+		fprintf(f, ", \"bytes_read\": %lld, ",
+			(long long)s->bytes_read);
 	json_num(f, "ns_per_file", per_file((double)s->elapsed_ns, s->files));
 	fprintf(f,
 		", \"backend\": {\"syscalls\": %llu, \"atoms\": %llu, "
@@ -610,6 +638,8 @@ static void json_config(FILE *f, const struct config_result *cfg)
 
 	fputs("    {", f);
 	json_str(f, "backend", cfg->backend->name);
+	fputs(", ", f);
+	json_str(f, "shape", chain_shape_name(cfg->shape));
 	fprintf(f,
 		", \"concurrency\": %u, \"cache\": \"%s\", "
 		"\"cache_requested\": \"%s\", \"files\": %zu, "

@@ -48,6 +48,56 @@ void file_content_fill(void *buf, size_t len, uint64_t seed, size_t index)
 	}
 }
 
+void file_last_block(size_t size, size_t buf_size, size_t *off, size_t *len)
+{
+	*off = size ? (size - 1) / buf_size * buf_size : 0;
+	*len = size - *off;
+}
+
+/*
+ * Bytes [off, off + len) of file index: the generator's state is a counter,
+ * so word k is reached without generating the words before it.
+ */
+static void file_content_range(unsigned char *out, size_t off, size_t len,
+			       uint64_t seed, size_t index)
+{
+	uint64_t state = seed * 0x2545f4914f6cdd1dULL + index +
+			 (uint64_t)(off / 8) * 0x9e3779b97f4a7c15ULL;
+	size_t skip = off % 8, done = 0, n;
+	uint64_t word;
+
+	while (done < len) {
+		word = splitmix64(&state);
+		n = 8 - skip < len - done ? 8 - skip : len - done;
+		memcpy(out + done, (unsigned char *)&word + skip, n);
+		done += n;
+		skip = 0;
+	}
+}
+
+int file_set_last_blocks(struct file_set *set, size_t buf_size)
+{
+	size_t i, off, len;
+	unsigned char *block;
+
+	file_last_block(set->size, buf_size, &off, &len);
+	block = malloc(len ? len : 1);
+	free(set->last_block_sums);
+	set->last_block_sums = calloc(set->count ? set->count : 1,
+				      sizeof(*set->last_block_sums));
+	if (!block || !set->last_block_sums) {
+		free(block);
+		return -ENOMEM;
+	}
+	for (i = 0; i < set->count; i++) {
+		file_content_range(block, off, len, set->seed, i);
+		set->last_block_sums[i] = checksum64(block, len);
+	}
+	set->last_block_buf_size = buf_size;
+	free(block);
+	return 0;
+}
+
 static uint64_t mix64(uint64_t h)
 {
 	h ^= h >> 33;
@@ -226,8 +276,10 @@ static void file_set_free_entries(struct file_set *set)
 			free(set->paths[i]);
 	free(set->paths);
 	free(set->checksums);
+	free(set->last_block_sums);
 	set->paths = NULL;
 	set->checksums = NULL;
+	set->last_block_sums = NULL;
 }
 
 int file_set_open(struct file_set *set, const char *data_dir, size_t count,

@@ -5,8 +5,9 @@
 Usage: extract.py SUMMARY_CSV WORKDIR [LABEL]
 
 Only the standard library is used.  One chart group is made per
-(target, accel, file_size) present (and per buf_size too, where one group
-holds several).  For each group a directory under WORKDIR receives:
+(target, accel, file_size, chain shape) present (and per buf_size too, where
+one group holds several); a summary.csv without a shape column (from before
+chain shapes) is the cursor shape, and its groups keep their old names.  For each group a directory under WORKDIR receives:
 
   params.gp                  gnuplot variables: variant list, styles, ranges,
                              titles; loaded by the plots/*.gp scripts
@@ -93,6 +94,20 @@ def target_title(target, accel):
     return "%s (%s)" % (target, accel)
 
 
+def shape_label(label, shaped, shape):
+    """The title suffix: the chain shape where the run names one."""
+    if not shaped:
+        return label
+    what = "%s shape (%s)" % (shape, SHAPE_MEANING.get(shape, shape))
+    return what + (", " + label if label else "")
+
+
+SHAPE_MEANING = {
+    "email": "every read into one buffer, as in the 2007 email",
+    "cursor": "reads at a cursor, a umem_add atom per block in chains",
+}
+
+
 def main(argv):
     if len(argv) < 3:
         sys.stderr.write("usage: extract.py SUMMARY_CSV WORKDIR [LABEL]\n")
@@ -130,25 +145,32 @@ def main(argv):
                                  % (path, lineno))
                 continue
             r.update(ints)
+            # Before chain shapes every backend read at a cursor.
+            r["shape"] = r.get("shape") or "cursor"
             rows.append(r)
+        shaped = "shape" in cols
 
     if not rows:
         sys.stderr.write("plot: %s has no data rows\n" % path)
         return 1
 
-    # Group by (target, accel, file_size); split by buf_size only if needed.
+    # Group by (target, accel, file_size, shape); split by buf_size only if
+    # needed.  A chart never mixes shapes: its speed-ups are against the
+    # baseline of its own shape.
     groups = {}
     for r in rows:
-        groups.setdefault((r["target"], r["accel"], r["file_size"]),
-                          []).append(r)
+        groups.setdefault((r["target"], r["accel"], r["file_size"],
+                           r["shape"]), []).append(r)
     todo = []
-    for (t, a, fs), rs in sorted(groups.items()):
+    for (t, a, fs, shape), rs in sorted(groups.items()):
         bufs = sorted({r["buf_size"] for r in rs})
         for b in bufs:
             sub = [r for r in rs if r["buf_size"] == b]
             name = "%s-%s-%s" % (safe(t), safe(a), human_bytes(fs).replace(" ", ""))
             if len(bufs) > 1:
                 name += "-buf" + human_bytes(b).replace(" ", "")
+            if shaped:
+                name += "-" + safe(shape)
             todo.append((name, t, a, fs, b, sub))
 
     os.makedirs(work, exist_ok=True)
@@ -156,15 +178,21 @@ def main(argv):
         for name, t, a, fs, b, sub in todo:
             gdir = os.path.join(work, name)
             os.makedirs(gdir, exist_ok=True)
-            flags = write_group(gdir, name, t, a, fs, b, sub, label)
+            flags = write_group(gdir, name, t, a, fs, b, sub,
+                                shape_label(label, shaped, sub[0]["shape"]))
             gl.write("%s\t%s\t%d\t%d\t%d\n" % ((gdir, name) + flags))
     with open(os.path.join(work, "amortization.tsv"), "w") as al:
-        for t, a, c, files, b in amortization_groups(rows):
-            name = "%s-%s-%s-amortization" % (safe(t), safe(a), safe(c))
-            gdir = os.path.join(work, name)
-            os.makedirs(gdir, exist_ok=True)
-            write_amortization(gdir, t, a, c, files, b, rows, label)
-            al.write("%s\t%s\n" % (gdir, name))
+        for shape in sorted({r["shape"] for r in rows}):
+            srows = [r for r in rows if r["shape"] == shape]
+            for t, a, c, files, b in amortization_groups(srows):
+                name = "%s-%s-%s-amortization" % (safe(t), safe(a), safe(c))
+                if shaped:
+                    name += "-" + safe(shape)
+                gdir = os.path.join(work, name)
+                os.makedirs(gdir, exist_ok=True)
+                write_amortization(gdir, t, a, c, files, b, srows,
+                                   shape_label(label, shaped, shape))
+                al.write("%s\t%s\n" % (gdir, name))
     return 0
 
 

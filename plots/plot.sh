@@ -5,7 +5,9 @@
 #
 # Renders the charts of one sysletbench results directory from its
 # summary.csv into RESULTS_DIR/charts/, as PNG and SVG, one set per
-# (target, accel, file_size) present:
+# (target, accel, file_size, chain shape) present; <size> below is followed
+# by -email or -cursor, and every title names the shape, where summary.csv
+# has a shape column:
 #
 #   <target>-<accel>-<size>-ns_per_file.{png,svg}  ns/file vs file count,
 #       median with its CI band (the legend names the real level), one

@@ -83,6 +83,12 @@ def human_bytes(n):
     return "%dB" % n
 
 
+# A results.json from before chain shapes existed has no "shape" key: its
+# atom chains put a umem_add cursor atom after every read and every backend
+# read at an advancing cursor, which is the cursor shape.
+SHAPE_BEFORE_SHAPES = "cursor"
+
+
 class Config:
     """One configuration of a run: its key, its valid samples' metrics and
     the harness's own summary of ns/file (median and 95% CI)."""
@@ -90,6 +96,7 @@ class Config:
     def __init__(self, run, c):
         self.run = run
         self.backend = c["backend"]
+        self.shape = c.get("shape") or SHAPE_BEFORE_SHAPES
         self.concurrency = int(c["concurrency"])
         self.cache = c["cache"]
         self.files = int(c["files"])
@@ -134,15 +141,21 @@ class Config:
     @property
     def key(self):
         """What compare.py matches runs on."""
-        return (self.run.target, self.run.accel, self.backend, self.files,
-                self.file_size, self.buf_size, self.cache, self.concurrency)
+        return (self.run.target, self.run.accel, self.backend, self.shape,
+                self.files, self.file_size, self.buf_size, self.cache,
+                self.concurrency)
 
     @property
     def variant(self):
-        """The chart label: backend, plus /cN for async backends."""
+        """The chart label: backend, plus /cN for async backends, plus
+        /SHAPE in runs that name their chain shapes (older ones do not, and
+        keep their labels)."""
+        name = self.backend
         if self.concurrency != 1 or self.backend in self.run.async_backends:
-            return "%s/c%d" % (self.backend, self.concurrency)
-        return self.backend
+            name = "%s/c%d" % (self.backend, self.concurrency)
+        if self.run.shaped:
+            name += "/" + self.shape
+        return name
 
     def label(self):
         return "%s %s %d files %s" % (self.variant, self.cache, self.files,
@@ -197,6 +210,7 @@ class Run:
         # 1 is async, and all its variants carry /cN.
         self.async_backends = {c.get("backend") for c in configs
                                if c.get("concurrency") != 1}
+        self.shaped = any("shape" in c for c in configs)
         self.configs = []
         try:
             for c in configs:

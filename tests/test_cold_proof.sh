@@ -22,7 +22,7 @@ dev=$(stat -c '%d' "$tmp")
 }
 fail=0
 run() {
-	"$bin" run -q -o "$tmp/results" -n 20 -s 4K -j 1,4 -r 2 -m 1 \
+	"$bin" run -q -o "$tmp/results" -n 20 -s 4K -j 1,4 -r 2 -m 1 --shapes email \
 		-b baseline_sync,atoms-uring "$@"
 }
 

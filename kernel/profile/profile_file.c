@@ -45,7 +45,7 @@ int main(void)
 		fails++;
 	close(fd);
 	ahu.completion_ring = (uint64_t)(uintptr_t)ring;
-	file_chain_init(&fc, buf, FILE_SIZE, 0, 1);
+	file_chain_init(&fc, buf, FILE_SIZE, CHAIN_SHAPE_CURSOR, 0, 1);
 	for (i = 0; i < ROUNDS; i++) {
 		if (i == ROUNDS - 1)
 			marker();

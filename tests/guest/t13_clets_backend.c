@@ -42,5 +42,6 @@ int main(void)
 	};
 
 	test_name = "clets-backend";
-	return bc_main(&bc);
+	bc_main_passes(&bc);
+	return test_done();
 }

@@ -231,9 +231,9 @@ static void test_refused_syscalls(void)
 	CHECK_EQ(r, -ENOSYS);
 }
 
-/* The email's chain reads a multi-block file whole, and reports a
+/* The cursor-shaped chain reads a multi-block file whole, and reports a
  * missing file through the open atom. */
-static void test_email_chain(void)
+static void test_cursor_chain(void)
 {
 	char path[] = "/tmp/sysletbench-atomXXXXXX";
 	static char data[3 * 4096 + 100], buf[4 * 4096 + 4096];
@@ -246,7 +246,7 @@ static void test_email_chain(void)
 	CHECK(write(fd, data, sizeof(data)) == (ssize_t)sizeof(data));
 	close(fd);
 
-	file_chain_init(&fc, buf, 4096, 0, 42);
+	file_chain_init(&fc, buf, 4096, CHAIN_SHAPE_CURSOR, 0, 42);
 	file_chain_arm(&fc, path);
 	memset(&stats, 0, sizeof(stats));
 	CHECK_EQ(run(&fc.open_atom), completed(&fc.close_atom));
@@ -263,6 +263,43 @@ static void test_email_chain(void)
 	CHECK_EQ(file_chain_status(&fc), -ENOENT);
 }
 
+/*
+ * The email's chain exactly: the read atom linked to itself, every block
+ * into the buffer's start, so a file of size bytes costs open + (size /
+ * buf + 1) reads + close atoms, and the buffer ends with the last block.
+ */
+static void test_email_chain(void)
+{
+	static const size_t blocks[] = { 1, 4, 16, 64 };
+	static char data[64 * 4096], buf[2 * 4096];
+	char path[] = "/tmp/sysletbench-atomXXXXXX";
+	struct file_chain fc;
+	size_t i, b, size;
+	int fd = mkstemp(path);
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 13 + i / 4096);
+	file_chain_init(&fc, buf, 4096, CHAIN_SHAPE_EMAIL, 0, 42);
+	for (b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
+		size = blocks[b] * 4096;
+		CHECK(ftruncate(fd, 0) == 0);
+		CHECK(pwrite(fd, data, size, 0) == (ssize_t)size);
+		memset(buf, 0, sizeof(buf));
+		file_chain_arm(&fc, path);
+		memset(&stats, 0, sizeof(stats));
+		CHECK_EQ(run(&fc.open_atom), completed(&fc.close_atom));
+		CHECK_EQ(file_chain_status(&fc), 0);
+		CHECK_EQ(fc.read_ret, 0);
+		CHECK_EQ(stats.atoms, 1 + (size / 4096 + 1) + 1);
+		CHECK_EQ(stats.syscalls, stats.atoms);
+		CHECK(memcmp(buf, data + size - 4096, 4096) == 0);
+		/* Nothing landed past the one buffer. */
+		CHECK_EQ(buf[4096], 0);
+	}
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	test_stop_flags();
@@ -272,6 +309,7 @@ int main(void)
 	test_arguments_end_at_null();
 	test_bad_pointers();
 	test_refused_syscalls();
+	test_cursor_chain();
 	test_email_chain();
 	return TEST_EXIT();
 }

@@ -3,8 +3,11 @@
  * Every backend that can run here reads every byte of the same file sets
  * (one read per file, several reads per file, a size that is not a
  * multiple of the buffer), at several concurrencies, and hands the harness
- * bytes whose checksums match the manifest. Missing files come back as
- * errors, not as data. Synchronous backends' syscall counts are exact.
+ * bytes whose checksums match the manifest: the whole file in the cursor
+ * shape, its last block in the email shape. Missing files come back as
+ * errors, not as data. Synchronous backends' syscall counts are exact, in
+ * both shapes; atoms-user's atom count is the email's open + (size / buf +
+ * 1) reads + close, and one umem_add more per data block with a cursor.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,9 +22,20 @@
 
 struct tally {
 	const struct file_set *set;
+	enum chain_shape shape;
 	size_t done, good, errors;
 	size_t *seen;
 };
+
+/* The email shape leaves the last block at the buffer's start. */
+static int last_block_good(const struct file_set *set, const void *buf,
+			   size_t index)
+{
+	size_t off, len;
+
+	file_last_block(set->size, set->last_block_buf_size, &off, &len);
+	return checksum64(buf, len) == set->last_block_sums[index];
+}
 
 static void on_done(void *cookie, size_t index, const void *buf, uint64_t bytes,
 		    int status)
@@ -36,21 +50,27 @@ static void on_done(void *cookie, size_t index, const void *buf, uint64_t bytes,
 		t->errors++;
 		return;
 	}
-	if ((bytes == BYTES_UNKNOWN || bytes == t->set->size) &&
-	    checksum64(buf, t->set->size) == t->set->checksums[index])
+	if (bytes != BYTES_UNKNOWN && bytes != t->set->size)
+		return;
+	if (t->shape == CHAIN_SHAPE_CURSOR ?
+		    checksum64(buf, t->set->size) == t->set->checksums[index] :
+		    last_block_good(t->set, buf, index))
 		t->good++;
 }
 
 static void check_backend(const struct backend *be, const struct file_set *set,
-			  size_t buf_size, unsigned int concurrency)
+			  size_t buf_size, unsigned int concurrency,
+			  enum chain_shape shape)
 {
 	struct backend_params params = {
 		.concurrency = concurrency,
 		.buf_size = buf_size,
 		.file_buf_cap = set->size + buf_size,
+		.shape = shape,
 	};
 	struct backend_counters bc = { 0 };
-	struct tally t = { .set = set };
+	struct tally t = { .set = set, .shape = shape };
+	size_t blocks = (set->size + buf_size - 1) / buf_size;
 	void *ctx = be->setup(&params);
 	size_t i;
 
@@ -65,23 +85,27 @@ static void check_backend(const struct backend *be, const struct file_set *set,
 	for (i = 0; i < set->count; i++)
 		CHECK_EQ(t.seen[i], 1);
 	if (t.good != set->count)
-		fprintf(stderr, "%s c%u size %zu buf %zu: %zu of %zu good\n",
-			be->name, concurrency, set->size, buf_size, t.good,
-			set->count);
+		fprintf(stderr, "%s %s c%u size %zu buf %zu: %zu of %zu good\n",
+			be->name, chain_shape_name(shape), concurrency,
+			set->size, buf_size, t.good, set->count);
 	CHECK_EQ(t.good, set->count);
 	if (!be->is_async) {
 		/* open + ceil(size / buf) data reads + EOF read + close */
-		size_t reads = (set->size + buf_size - 1) / buf_size + 1;
-
-		CHECK_EQ(bc.syscalls, set->count * (reads + 2));
+		CHECK_EQ(bc.syscalls, set->count * (blocks + 1 + 2));
 	}
+	if (!strcmp(be->name, "atoms-user"))
+		CHECK_EQ(bc.atoms,
+			 set->count *
+				 (1 + (blocks + 1) + 1 +
+				  (shape == CHAIN_SHAPE_CURSOR ? blocks : 0)));
 	free(t.seen);
 }
 
 static void check_missing_file(const struct backend *be, const char *dir,
 			       unsigned int concurrency)
 {
-	struct backend_params params = { concurrency, 4096, 8192 };
+	struct backend_params params = { concurrency, 4096, 8192,
+					 CHAIN_SHAPE_EMAIL };
 	struct backend_counters bc = { 0 };
 	char *missing = xasprintf("%s/no-such-file", dir);
 	const char *paths[] = { missing };
@@ -113,7 +137,8 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	for (s = 0; s < 3; s++)
-		if (file_set_open(&sets[s], dir, 40, sizes[s], 7))
+		if (file_set_open(&sets[s], dir, 40, sizes[s], 7) ||
+		    file_set_last_blocks(&sets[s], 4096))
 			return 1;
 	for (b = 0; b < backend_count; b++) {
 		const struct backend *be = backends[b];
@@ -124,8 +149,12 @@ int main(void)
 		}
 		ran++;
 		for (s = 0; s < 3; s++)
-			for (c = 0; c < (be->is_async ? 3 : 1); c++)
-				check_backend(be, &sets[s], 4096, conc[c]);
+			for (c = 0; c < (be->is_async ? 3 : 1); c++) {
+				check_backend(be, &sets[s], 4096, conc[c],
+					      CHAIN_SHAPE_CURSOR);
+				check_backend(be, &sets[s], 4096, conc[c],
+					      CHAIN_SHAPE_EMAIL);
+			}
 		check_missing_file(be, dir, be->is_async ? 16 : 1);
 	}
 	for (s = 0; s < 3; s++)
