@@ -30,7 +30,9 @@ Table kinds and their keys (rows= lists backend/concurrency pairs):
                 against measured
 
 A fig's key is a path into the run's results.json: dotted names, and
-configs[BACKEND/CONCURRENCY/CACHE/FILES/SIZE] for one configuration;
+configs[BACKEND/CONCURRENCY/CACHE/FILES/SIZE[/SHAPE]] for one configuration
+(in a run with chain shapes, email unless SHAPE names another; tables take
+shape= too);
 gap[...] is that configuration's median ns/file minus baseline_sync's (one
 in flight, same cache, files and size), excess[...] the same in null
 syscalls of the run, per_call[...] that per system call of baseline_sync
@@ -104,17 +106,23 @@ def run(source):
     return _runs[source]
 
 
-def config(doc, source, backend, conc, cache, files, size):
-    found = [c for c in doc.get("configs", [])
+def config(doc, source, backend, conc, cache, files, size, shape=None):
+    """One configuration; in a run with chain shapes, the email shape
+    unless another is named (a run without shapes has only cursor)."""
+    configs = doc.get("configs", [])
+    if shape is None and any("shape" in c for c in configs):
+        shape = "email"
+    found = [c for c in configs
              if c.get("backend") == backend
+             and (shape is None or c.get("shape", "cursor") == shape)
              and int(c.get("concurrency", 0)) == int(conc)
              and c.get("cache") == cache
              and int(c.get("files", 0)) == int(files)
              and int(c.get("file_size", 0)) == int(size)]
     if len(found) != 1:
         raise BadInput("%s: %d configurations %s/c%s %s %s files %s bytes"
-                       % (source, len(found), backend, conc, cache, files,
-                          size))
+                       " %s shape" % (source, len(found), backend, conc,
+                                      cache, files, size, shape or "any"))
     return found[0]
 
 
@@ -174,7 +182,8 @@ def table_cache(attrs):
     for backend, conc in rows_of(attrs):
         row = [backend, str(conc)]
         for cache in ("hot", "cold"):
-            c = config(doc, source, backend, conc, cache, files, size)
+            c = config(doc, source, backend, conc, cache, files, size,
+                       attrs.get("shape"))
             text, level = median_ci(c)
             levels.append(level)
             row += [text, ratio(c)]
@@ -195,7 +204,8 @@ def table_sizes(attrs):
     for backend, conc in rows_of(attrs):
         row = [backend, str(conc)]
         for size in sizes:
-            c = config(doc, source, backend, conc, cache, files, size)
+            c = config(doc, source, backend, conc, cache, files, size,
+                       attrs.get("shape"))
             text, level = median_ci(c)
             levels.append(level)
             row += [text, ratio(c)]
@@ -250,8 +260,10 @@ def table_gap_model(attrs):
         raise BadInput("%s: no null-atom calibration of atoms-kernel"
                        % source)
     null = doc["null_syscall_ns"]["median"]
-    sync = config(doc, source, SYNC, 1, "hot", files, size)
-    kern = config(doc, source, "atoms-kernel", 1, "hot", files, size)
+    sync = config(doc, source, SYNC, 1, "hot", files, size,
+                  attrs.get("shape"))
+    kern = config(doc, source, "atoms-kernel", 1, "hot", files, size,
+                  attrs.get("shape"))
     chains = kern["syscalls_per_file"]
     atoms = kern["atoms_per_file"]
     calls = sync["syscalls_per_file"]
@@ -290,9 +302,9 @@ def lookup(doc, source, path):
                          part)
         if m:
             keys = m.group(2).split("/")
-            if len(keys) != 5:
+            if len(keys) not in (5, 6):
                 raise BadInput("%s: want backend/concurrency/cache/files/"
-                               "size in the brackets" % part)
+                               "size[/shape] in the brackets" % part)
             v = config(doc, source, *keys)
             if m.group(1) != "configs":
                 sync = config(doc, source, SYNC, 1, *keys[2:])
