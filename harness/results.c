@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "harness/calibrate.h"
+#include "harness/inject.h"
 #include "harness/results.h"
 #include "harness/sysinfo.h"
 #include "harness/util.h"
@@ -355,6 +356,7 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 
 static void json_options(FILE *f, const struct bench_options *opt)
 {
+	char inject[64];
 	size_t i;
 
 	fputs("  \"parameters\": {\"files\": [", f);
@@ -382,6 +384,9 @@ static void json_options(FILE *f, const struct bench_options *opt)
 		opt->verify_all ? "true" : "false",
 		opt->one_process ? "one process" : "process per backend");
 	json_str(f, "cold_method", cache_cold_method());
+	fputs(", ", f);
+	json_str(f, "test_inject",
+		 test_inject_describe(inject, sizeof(inject)));
 	fputs("},\n", f);
 }
 
