@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # ci_gate.sh BUILD_DIR [--refresh] [--rebase] [--host-only]
-#            [--test-inject WHAT]...
+#            [--test-inject WHAT]... | --spread N
 #
 # The CI regression gate: two small hot-cache runs compared with the
 # committed reference (results/reference/, see its README for the spread
@@ -29,6 +29,11 @@
 # --refresh      replace results/reference/ with this run (review, commit)
 # --rebase       accept a compiler/QEMU change (see above)
 # --host-only    skip the guest run (no QEMU here); under CI it fails
+# --spread N     measure what the tolerances rest on: N clean gate runs
+#                (kept in BUILD_DIR/ci-gate-spread/), then per gated
+#                configuration the spread of the icount minimum across
+#                runs, the spread within runs, and the traced counts seen
+#                (results/reference/spread.md is its output)
 # --test-inject WHAT
 #                TEST ONLY (tests/test_gate.sh): passed to the harness on
 #                the host and in the guest to inject a regression
@@ -54,19 +59,23 @@ usage() {
 	exit 2
 }
 
-refresh=0 rebase=${SYSLETBENCH_GATE_REBASE:-0} host_only=0 build=
+refresh=0 rebase=${SYSLETBENCH_GATE_REBASE:-0} host_only=0 build= spread=0
 inject=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--refresh) refresh=1 ;;
 	--rebase) rebase=1 ;;
 	--host-only) host_only=1 ;;
+	--spread)
+		[ $# -ge 2 ] && [ "$2" -ge 2 ] 2>/dev/null || usage
+		spread=$2
+		shift ;;
 	--test-inject)
 		[ $# -ge 2 ] || usage
 		inject+=(--test-inject "$2")
 		shift ;;
 	-h | --help)
-		sed -n '4,44p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '4,49p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0 ;;
 	-*) echo "$prog: unknown option $1" >&2; usage ;;
 	*)
@@ -76,6 +85,21 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ -n "$build" ] || usage
+if [ "$spread" -gt 0 ]; then
+	if [ "$refresh" = 1 ] || [ ${#inject[@]} -gt 0 ]; then
+		echo "$prog: --spread takes clean runs only" >&2
+		exit 2
+	fi
+	keep=$build/ci-gate-spread
+	rm -rf "$keep"
+	mkdir -p "$keep" || exit 1
+	for i in $(seq 1 "$spread"); do
+		"$0" "$build" >"$keep/gate$i.log" 2>&1
+		echo "$prog: clean run $i of $spread: exit $?" >&2
+		cp -r "$build"/ci-gate/results/*/ "$keep/run$i" || exit 1
+	done
+	exec python3 "$top/harness/gate_spread.py" "$keep"/run*
+fi
 if [ "$refresh" = 1 ] && [ ${#inject[@]} -gt 0 ]; then
 	echo "$prog: --test-inject runs can never become the reference" >&2
 	exit 2
