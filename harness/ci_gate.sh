@@ -52,7 +52,7 @@ prog=ci_gate.sh
 # The matrices of results/reference/: keep both in step (its README).
 host_matrix=(-q -n 1,10 -c hot -j 1,16 -r 3 -m 1)
 guest_matrix=(-q -b baseline_sync,atoms-kernel,clets-kernel -n 100
-	-s 4K,64K -c hot -j 1 -r 10 -m 2)
+	-s 4K,64K -c hot -j 1 -r 20 -m 2)
 
 usage() {
 	echo "usage: $prog BUILD_DIR [--refresh] [--rebase] [--host-only] [--test-inject WHAT]..." >&2

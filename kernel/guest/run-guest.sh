@@ -137,6 +137,10 @@ tcg) qemu+=(-accel tcg) ;;
 *) die "unknown accelerator $accel" ;;
 esac
 if [ "$icount" = 1 ]; then
+	# sleep= and align= only matter when the vCPU idles or for real-time
+	# pacing: a hot sample never idles, and sleep=off gave the same
+	# minima (results/reference/README.md has where the spread comes
+	# from: preemption by deferred kernel work, not QEMU's clock).
 	qemu+=(-smp 1 -icount shift=0)
 	accel_label=icount
 else
