@@ -75,7 +75,7 @@ while [ $# -gt 0 ]; do
 		inject+=(--test-inject "$2")
 		shift ;;
 	-h | --help)
-		sed -n '4,49p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '4,47p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0 ;;
 	-*) echo "$prog: unknown option $1" >&2; usage ;;
 	*)
