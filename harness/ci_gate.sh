@@ -60,7 +60,7 @@ usage() {
 	exit 2
 }
 
-refresh=0 rebase=${SYSLETBENCH_GATE_REBASE:-0} host_only=0 build= spread=0
+refresh=0 rebase=${SYSLETBENCH_GATE_REBASE:-0} host_only=0 build='' spread=0
 inject=()
 while [ $# -gt 0 ]; do
 	case "$1" in
