@@ -23,6 +23,7 @@
 #include "atoms/syslet_sys.h"
 #include "harness/backend.h"
 #include "harness/file_buf.h"
+#include "harness/inject.h"
 
 struct ak_slot {
 	struct file_chain chain; /* position-dependent: never copied */
@@ -196,6 +197,7 @@ static int atoms_kernel_run(void *opaque, const char *const *paths,
 				continue;
 			s->file_index = next++;
 			s->busy = 1;
+			test_inject_spin();
 			file_chain_arm(&s->chain, paths[s->file_index]);
 			r = async_exec_sys(&s->chain.open_atom, &ctx->ahu);
 			counters->submissions++;

@@ -12,6 +12,7 @@
 
 #include "harness/backend.h"
 #include "harness/file_buf.h"
+#include "harness/inject.h"
 
 struct sync_ctx {
 	size_t buf_size;
@@ -70,6 +71,7 @@ static long sync_read_file(struct sync_ctx *ctx, const char *path,
 	}
 	(*syscalls)++;
 	close(fd);
+	test_inject_syscall();
 	return ret < 0 ? ret : (long)off;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "harness/cli.h"
+#include "harness/inject.h"
 #include "harness/sysinfo.h"
 #include "harness/util.h"
 
@@ -63,6 +64,13 @@ static const char usage[] =
 	"                          the last file one byte short, which the\n"
 	"                          read proof must reject\n"
 	"  -q, --quiet             no progress on stderr\n"
+	"      --test-inject WHAT  TEST ONLY, never for measurements: inject a\n"
+	"                          regression so that tests can prove the CI\n"
+	"                          gate catches it; WHAT is extra-syscall (one\n"
+	"                          uncounted getppid per file in baseline_sync)\n"
+	"                          or spin=N (N busy-loop iterations per file in\n"
+	"                          atoms-kernel); repeatable; recorded in\n"
+	"                          results.json as parameters.test_inject\n"
 	"  -h, --help              this text\n";
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -255,6 +263,7 @@ enum cli_command cli_parse(int argc, char **argv, struct bench_options *opt)
 		{ "accel", required_argument, NULL, 'A' },
 		{ "quick", no_argument, NULL, 'Q' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "test-inject", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -355,6 +364,13 @@ enum cli_command cli_parse(int argc, char **argv, struct bench_options *opt)
 			break;
 		case 'q':
 			opt->quiet = 1;
+			break;
+		case 'I':
+			if (test_inject_parse(optarg))
+				bad_usage(
+					"--test-inject: '%s' is neither "
+					"extra-syscall nor spin=N (1..1000000)",
+					optarg);
 			break;
 		case 'h':
 			fputs(usage, stdout);

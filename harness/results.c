@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "harness/calibrate.h"
+#include "harness/inject.h"
 #include "harness/results.h"
 #include "harness/sysinfo.h"
 #include "harness/util.h"
@@ -421,6 +422,7 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 
 static void json_options(FILE *f, const struct bench_options *opt)
 {
+	char inject[64];
 	size_t i;
 
 	fputs("  \"parameters\": {\"files\": [", f);
@@ -457,6 +459,9 @@ static void json_options(FILE *f, const struct bench_options *opt)
 		 cache_device_stat_path() ? cache_device_stat_path() : "");
 	fputs(", ", f);
 	json_str(f, "block_device_missing", cache_device_missing());
+	fputs(", ", f);
+	json_str(f, "test_inject",
+		 test_inject_describe(inject, sizeof(inject)));
 	fputs("},\n", f);
 }
 

@@ -4,8 +4,11 @@
 # harness/compare.py on synthetic pairs made from a real run
 # (tests/fixtures/compare-base, 10 reps): a 10% slowdown is flagged, two
 # halves of the same run are not, one extra syscall per file fails the
-# deterministic gate (unless the compiler changed: re-base), configurations
-# in one run only are listed, and bad input exits 2.
+# deterministic gate (unless the compiler changed: re-base; under
+# --toolchain-change fail the change itself fails), so does a traced count
+# where it is exact, icount times are judged by their minimum (an outlier
+# passes, 3% fails), a test-injected BASE is refused, configurations in one
+# run only are listed, and bad input exits 2.
 # Exit: 0 pass, 1 fail, 77 skip (python3 absent).
 
 set -u
@@ -59,6 +62,19 @@ for c in d['configs']:
 variant fewer 'd["configs"] = [c for c in d["configs"] if c["files"] != 10]'
 variant schema 'd["schema"] = "sysletbench-results/2"'
 variant guest 'd["target"] = "guest"; d["accel"] = "tcg"'
+variant injected 'd["parameters"]["test_inject"] = "spin=70"'
+# Under icount: the base, one far outlier sample per configuration (the
+# minimum stands), and every sample 3% slower (the minimum moves).
+icount='d["target"] = "guest"; d["accel"] = "icount"'
+variant icount "$icount"
+variant icount_outlier "$icount
+for c in d['configs']:
+    max(c['samples'], key=lambda s: s['ns_per_file'])['ns_per_file'] *= 1.5"
+variant icount_slow "$scale
+$icount
+for c in d['configs']:
+    if c['backend'] == 'atoms-user':
+        scale(c, 1.03)"
 mkdir -p "$tmp/garbage" "$tmp/emptydir"
 echo '{"schema": "sysletbench-results/1", "configs": [' >"$tmp/garbage/results.json"
 
@@ -98,6 +114,32 @@ expect 1 norebase --gate deterministic --no-rebase "$fixture" "$tmp/moresys_gcc"
 # Fewer syscalls are an improvement, not a failure.
 expect 0 fewersys --gate deterministic "$tmp/moresys" "$fixture" &&
 	has fewersys 'improvement'
+
+# ...and under --toolchain-change fail (CI) the change itself fails.
+if expect 1 tcfail --gate deterministic --toolchain-change fail "$fixture" "$tmp/moresys_gcc"; then
+	has tcfail 'RESULT: FAIL \(toolchain changed: compiler'
+fi
+# A traced count that grows where it is exact fails; clets-threads' is not.
+variant moretraced 'for c in d["configs"]:
+    if c["backend"] in ("baseline_sync", "clets-threads"):
+        c["traced_syscalls_per_file"] += 1'
+if expect 1 traced --gate deterministic "$fixture" "$tmp/moretraced"; then
+	has traced '^REGRESSION: baseline_sync hot 1 files 4KiB traced_syscalls_per_file 4 -> 5'
+	lacks traced '^REGRESSION: clets-threads'
+fi
+
+# icount: the minimum of the samples, within the icount tolerance.
+if expect 0 icount_same --gate deterministic "$tmp/icount" "$tmp/icount_outlier"; then
+	has icount_same 'RESULT: PASS'
+	has icount_same '^== ns_per_file \(icount\) ==$'
+fi
+if expect 1 icount_slow --gate deterministic "$tmp/icount" "$tmp/icount_slow"; then
+	has icount_slow '^REGRESSION: atoms-user hot 1 files 4KiB ns_per_file'
+	lacks icount_slow '^REGRESSION: baseline_sync'
+fi
+
+# A test-injected run is never a reference.
+expect 2 injected "$tmp/injected" "$fixture" && has injected 'never a reference'
 
 # 4. Configurations in one run only: listed, not an error.
 if expect 0 gone --gate deterministic "$fixture" "$tmp/fewer"; then

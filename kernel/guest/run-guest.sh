@@ -170,6 +170,10 @@ tcg) qemu+=(-accel tcg) ;;
 esac
 icount_opts=""
 if [ "$icount" = 1 ]; then
+	# sleep= and align= only matter when the vCPU idles or for real-time
+	# pacing: a hot sample never idles, and sleep=off gave the same
+	# minima (results/reference/README.md has where the spread comes
+	# from: preemption by deferred kernel work, not QEMU's clock).
 	icount_opts="shift=0"
 	qemu+=(-smp 1 -icount "$icount_opts")
 	accel_label=icount
