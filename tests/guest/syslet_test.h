@@ -12,6 +12,8 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -117,6 +119,39 @@ static inline int set_max_atoms(unsigned long long v)
 		return -1;
 	fprintf(f, "%llu\n", v);
 	return fclose(f);
+}
+
+/*
+ * Waits until thread @tid of process @pid sleeps (state S or D in
+ * /proc/<pid>/task/<tid>/stat); 0, or -1 when the thread is gone. Only for
+ * a thread blocked inside a system call that tells nobody it got there (a
+ * SYSLET_SYNC atom's read): nothing but its state marks that event. The
+ * caller makes sure the thread can sleep nowhere else by then. No time
+ * limit here: the guest's per-test timeout is the hang guard.
+ */
+static inline int wait_task_asleep(pid_t pid, pid_t tid)
+{
+	char path[64], buf[512], *state;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid,
+		 (int)tid);
+	for (;;) {
+		int fd = open(path, O_RDONLY);
+		ssize_t n;
+
+		if (fd < 0)
+			return -1;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return -1;
+		buf[n] = '\0';
+		/* "tid (comm) S ...": comm may hold spaces and parentheses. */
+		state = strrchr(buf, ')');
+		if (state && (state[2] == 'S' || state[2] == 'D'))
+			return 0;
+		sched_yield();
+	}
 }
 
 static inline struct syslet_info get_info(void)
