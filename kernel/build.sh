@@ -22,6 +22,10 @@
 # Option: --key builds nothing and prints what names the image, for the
 # provenance of a guest run: "key KEY", "series SHA256-16" (a hash of the
 # patch series alone) and "image PATH" (where that key's image is cached).
+# Option: --stock builds the same kernel WITHOUT the series (no patches,
+# the fragment minus the options the series adds), for the test that shows
+# the guest suite fails there. It has its own source tree and obj dir, so
+# it never rewrites a file of the patched tree (nor its mtimes).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,11 +36,13 @@ fragment=$here/config/guest.config
 fragments=("$fragment")
 flavour=""
 print_key=0
+stock=""
 for arg in "$@"; do
 	case "$arg" in
 	--debug) fragments+=("$here/config/debug.config"); flavour="-debug" ;;
+	--stock) stock=1; flavour="-stock" ;;
 	--key) print_key=1 ;;
-	*) echo "usage: kernel/build.sh [--debug] [--key]" >&2; exit 2 ;;
+	*) echo "usage: kernel/build.sh [--debug|--stock] [--key]" >&2; exit 2 ;;
 	esac
 done
 
@@ -53,6 +59,24 @@ shopt -s nullglob
 patches=("$here"/patches/*.patch)
 shopt -u nullglob
 
+# The stock flavour: no patches, and the fragment without the Kconfig
+# symbols the series defines (stock olddefconfig would drop them, and the
+# fragment check below would then refuse the build).
+if [ -n "$stock" ]; then
+	stock_dir=$(mktemp -d "${TMPDIR:-/tmp}/sysletbench-stock.XXXXXX")
+	trap 'rm -rf "$stock_dir"' EXIT
+	stock_fragment=$stock_dir/$(basename "$fragment")
+	series_syms=$(cat "${patches[@]}" /dev/null |
+		sed -n 's/^+\(menu\)\{0,1\}config \([A-Z0-9_]*\)$/\2/p' | sort -u)
+	cp "$fragment" "$stock_fragment"
+	for sym in $series_syms; do
+		sed -i -e "/^CONFIG_$sym=/d" -e "/^# CONFIG_$sym is not set/d" \
+			"$stock_fragment"
+	done
+	fragments=("$stock_fragment")
+	patches=()
+fi
+
 # Tarball version: the Debian package version when known, else size+mtime.
 version=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || true)
 [ -n "$version" ] || version=$(stat -c '%s-%Y' "$tarball")
@@ -60,6 +84,7 @@ version="$(basename "$tarball")@$version"
 
 key=$({
 	printf 'version %s\n' "$version"
+	[ -z "$stock" ] || printf 'flavour stock\n'
 	for p in "${patches[@]}"; do
 		printf 'patch %s\n' "$(basename "$p")"
 		cat "$p"
@@ -90,7 +115,7 @@ mkdir -p "$cache"
 exec 9>"$cache/build.lock"
 flock 9
 
-src=$cache/src		# git repo: commit "pristine" = the tarball
+src=$cache/src${stock:+-stock}	# git repo: commit "pristine" = the tarball
 obj=$cache/obj$flavour	# O= build dir, kept for incremental builds
 
 # 1. Extract once, and record the pristine tree as a git commit so that

@@ -120,13 +120,20 @@ static void test_ptraced(void)
 	      "a ptraced caller was not refused (status %#x)", status);
 }
 
-/* SIGSTOP/SIGCONT while the runner sleeps: the atom restarts, no -EINTR. */
+/*
+ * SIGSTOP/SIGCONT while the runner sleeps: the atom restarts, no -EINTR.
+ * Each step waits for the event before it: the child's "in flight" byte
+ * (async_exec returned 0: the runner blocked in its read), the stop and
+ * the continue as waitpid reports them.
+ */
 static void test_stop_cont(void)
 {
-	int p[2], status;
+	int p[2], ready[2], status;
+	char got;
 	pid_t pid;
 
 	CHECK_EQ(pipe(p), 0);
+	CHECK_EQ(pipe(ready), 0);
 	pid = fork();
 	if (pid == 0) {
 		static struct test_ring ring;
@@ -143,19 +150,22 @@ static void test_stop_cont(void)
 			  NULL);
 		if (sys_async_exec(&atom, &ring.ahu) != 0)
 			_exit(2);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(4);
 		while (sys_async_wait(1, &ring.ahu) < 1)
 			;
 		if (!ring_pop(&ring, &c))
 			_exit(3);
 		_exit(c.result == 1 && r == 1 ? 0 : 10 + (c.result == -EINTR));
 	}
-	usleep(200000);
+	CHECK_EQ(read(ready[0], &got, 1), 1);
 	kill(pid, SIGSTOP);
 	CHECK_EQ(waitpid(pid, &status, WUNTRACED), pid);
 	CHECK(WIFSTOPPED(status), "child did not stop (status %#x)", status);
-	usleep(50000);
 	kill(pid, SIGCONT);
-	usleep(50000);
+	CHECK_EQ(waitpid(pid, &status, WCONTINUED), pid);
+	CHECK(WIFCONTINUED(status), "child did not continue (status %#x)",
+	      status);
 	CHECK_EQ(write(p[1], "s", 1), 1);
 	waitpid(pid, &status, 0);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -163,6 +173,8 @@ static void test_stop_cont(void)
 	      WIFEXITED(status) && WEXITSTATUS(status) == 11 ? ": -EINTR" : "");
 	close(p[0]);
 	close(p[1]);
+	close(ready[0]);
+	close(ready[1]);
 }
 
 int main(void)

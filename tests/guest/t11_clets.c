@@ -127,8 +127,8 @@ static void test_pipe(void)
 	CHECK_EQ(c.atom, (uintptr_t)pipe_clet);
 	CHECK_EQ(c.result, 500);
 	CHECK_EQ(c.kind, SYSLET_COMPLETION_CLET);
-	usleep(20000);
-	CHECK_EQ(ring_ready(&ring), 0);
+	/* Returns once nothing is in flight: no second record can follow. */
+	CHECK_EQ(sys_async_wait(1, &ring.ahu), 0);
 	a = get_info();
 	CHECK_EQ(a.cachemisses - b.cachemisses, 1);
 	CHECK_EQ(a.completions - b.completions, 1);
@@ -193,8 +193,10 @@ static long exit_clet(unsigned long arg)
 	return 0;
 }
 
+/* Writes one byte to the pipe of index arg, then never returns. */
 static long loop_clet(unsigned long arg)
 {
+	raw_syscall6(__NR_write, pipes[arg][1], (long)"l", 1, 0, 0, 0);
 	for (;;)
 		__asm__ volatile("" ::: "memory");
 	return 0;
@@ -212,8 +214,13 @@ static long nest_clet(unsigned long arg)
 	return raw_syscall6(SYSLET_NR_ASYNC_EXEC, (long)&atom, 0, 0, 0, 0, 0);
 }
 
-/* Runs fn in a child; returns its wait status. */
-static int in_child(clet_sys_fn fn, unsigned long arg, int write_after_ms)
+/*
+ * Runs fn in a child; returns its wait status. With @write_byte, a clet
+ * that went async (blocked on pipes[0]) gets a byte and the child waits
+ * for what the clet then does to it (a hang ends at the guest's per-test
+ * timeout).
+ */
+static int in_child(clet_sys_fn fn, unsigned long arg, int write_byte)
 {
 	int64_t r;
 	int status = -1;
@@ -222,10 +229,10 @@ static int in_child(clet_sys_fn fn, unsigned long arg, int write_after_ms)
 	if (pid == 0) {
 		long ret = clet_sys_exec(fn, arg, top(0), &ring.ahu, &r);
 
-		if (ret == 0 && write_after_ms) {
-			usleep(write_after_ms * 1000);
+		if (ret == 0 && write_byte) {
 			(void)!write(pipes[0][1], "z", 1);
-			sleep(5);
+			for (;;)
+				pause();
 		}
 		_exit(100 + (int)ret);
 	}
@@ -236,6 +243,7 @@ static int in_child(clet_sys_fn fn, unsigned long arg, int write_after_ms)
 
 static void test_safety(void)
 {
+	char byte;
 	int64_t r = 0;
 	int st;
 	pid_t pid;
@@ -249,7 +257,7 @@ static void test_safety(void)
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
 	      "NULL clet: status %#x", st);
 	CHECK_EQ(pipe(pipes[0]), 0);
-	st = in_child(block_then_fault_clet, 0, 50);
+	st = in_child(block_then_fault_clet, 0, 1);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
 	      "fault after cachemiss: status %#x", st);
 	close(pipes[0][0]);
@@ -258,14 +266,18 @@ static void test_safety(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7, "exit clet: status %#x",
 	      st);
 
+	/* SIGKILL once the clet runs (its byte arrived). */
+	CHECK_EQ(pipe(pipes[0]), 0);
 	pid = fork();
 	if (pid == 0) {
 		clet_sys_exec(loop_clet, 0, top(0), &ring.ahu, &r);
 		_exit(0);
 	}
-	usleep(100000);
+	CHECK_EQ(read(pipes[0][0], &byte, 1), 1);
 	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	close(pipes[0][0]);
+	close(pipes[0][1]);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
 	      "loop clet: status %#x", st);
 
@@ -432,7 +444,7 @@ int main(void)
 	require_syslets(NULL);
 	ring_setup();
 	if (clet_sys_return(0) == -ENOSYS)
-		test_skip("async_return is not implemented on this kernel");
+		test_fail_now("async_return is not implemented on this kernel");
 	test_sync();
 	test_pipe();
 	test_many();

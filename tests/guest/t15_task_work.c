@@ -15,7 +15,10 @@
 #include <liburing.h>
 #include <pthread.h>
 
-static int ring_pipe[2], data_pipe[2];
+static int ring_pipe[2], data_pipe[2], ready_pipe[2];
+/* The thread that runs the atom, and the ring whose read it completes. */
+static pid_t atom_tid;
+static struct io_uring *poke_ring;
 
 /* Arm an io_uring read on the empty ring_pipe: it completes by task work. */
 static void arm_uring_read(struct io_uring *ring, char *buf)
@@ -56,32 +59,52 @@ static void test_between_atoms(struct io_uring *ring)
 	CHECK_EQ(rbuf[0], 'x');
 }
 
+/*
+ * The chain's first atom writes to ready_pipe: from then on the atom's
+ * thread can only sleep in the second atom's read. Each write goes once it
+ * sleeps there: nothing but the thread's state marks that
+ * (wait_task_asleep()). The first write
+ * completes the io_uring read by task work on that thread; the io_uring
+ * completion shows the work ran, and the thread must then sleep again in
+ * the same read (an -EINTR would have ended the atom) before the second
+ * write gives it its byte.
+ */
 static void *poke(void *arg)
 {
+	char got;
+
 	(void)arg;
-	usleep(100 * 1000);
-	/* Completes the io_uring read: task work for the main thread. */
+	CHECK_EQ(read(ready_pipe[0], &got, 1), 1);
+	CHECK_EQ(wait_task_asleep(getpid(), atom_tid), 0);
 	CHECK_EQ(write(ring_pipe[1], "y", 1), 1);
-	usleep(100 * 1000);
+	while (!io_uring_cq_ready(poke_ring))
+		sched_yield();
+	CHECK_EQ(wait_task_asleep(getpid(), atom_tid), 0);
 	CHECK_EQ(write(data_pipe[1], "z", 1), 1);
 	return NULL;
 }
 
 static void test_inside_atom(struct io_uring *ring)
 {
-	static struct syslet_uatom atom;
-	static uint64_t fd_v, buf_v, len = 1;
-	static int64_t r;
-	static char buf[1], rbuf[1];
+	static struct syslet_uatom atoms[2];
+	static uint64_t ready_v, byte_v, fd_v, buf_v, len = 1;
+	static int64_t wret, r;
+	static char byte = 'r', buf[1], rbuf[1];
 	pthread_t t;
 
 	arm_uring_read(ring, rbuf);
+	ready_v = ready_pipe[1];
+	byte_v = (uintptr_t)&byte;
 	fd_v = data_pipe[0];
 	buf_v = (uintptr_t)buf;
-	init_atom(&atom, SYSLET_SYNC, __NR_read, &r, NULL, &fd_v, &buf_v, &len,
-		  NULL);
+	init_atom(&atoms[0], SYSLET_SYNC, __NR_write, &wret, &atoms[1],
+		  &ready_v, &byte_v, &len, NULL);
+	init_atom(&atoms[1], 0, __NR_read, &r, NULL, &fd_v, &buf_v, &len, NULL);
+	atom_tid = gettid();
+	poke_ring = ring;
 	CHECK_EQ(pthread_create(&t, NULL, poke, NULL), 0);
-	CHECK_EQ(sys_async_exec(&atom, NULL), ptr2l(&atom));
+	CHECK_EQ(sys_async_exec(atoms, NULL), ptr2l(&atoms[1]));
+	CHECK_EQ(wret, 1);
 	CHECK_EQ(r, 1);
 	CHECK_EQ(buf[0], 'z');
 	CHECK_EQ(pthread_join(t, NULL), 0);
@@ -96,9 +119,10 @@ int main(void)
 	test_name = "task_work";
 	require_syslets(NULL);
 	if (io_uring_queue_init(8, &ring, 0) < 0)
-		test_skip("io_uring_queue_init failed: no io_uring here");
+		test_fail_now("io_uring_queue_init failed: no io_uring here");
 	CHECK_EQ(pipe(ring_pipe), 0);
 	CHECK_EQ(pipe(data_pipe), 0);
+	CHECK_EQ(pipe(ready_pipe), 0);
 	test_between_atoms(&ring);
 	test_inside_atom(&ring);
 	io_uring_queue_exit(&ring);
