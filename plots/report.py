@@ -444,13 +444,8 @@ def model_rows(cs, run):
     return nmax, rows
 
 
-def chart_model(ch, name, head, cs, run):
-    """The measured-terms model against the measured gaps: chart and
-    table."""
-    mr = model_rows(cs, run)
-    if not mr or not mr[1]:
-        return
-    nmax, rows = mr
+def chart_model_bars(ch, name, head, nmax, rows, what):
+    """Predicted and measured gap per modelled variant, side by side."""
     fig, ax = plt.subplots(figsize=(max(6, 1.4 * len(rows) + 3), 4.4))
     x = np.arange(len(rows))
     ax.bar(x - 0.18, [r[3] or 0 for r in rows], 0.36, color="#0072B2",
@@ -466,8 +461,19 @@ def chart_model(ch, name, head, cs, run):
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
-    what = "%s, %d files hot: cost model from measured terms" % (head, nmax)
     ch.add(fig, name + "-model", "Cost model", what)
+
+
+def chart_model(ch, name, head, cs, run):
+    """The measured-terms model against the measured gaps: chart (where
+    the run has the microbenchmarks) and table."""
+    mr = model_rows(cs, run)
+    if not mr or not mr[1]:
+        return
+    nmax, rows = mr
+    what = "%s, %d files hot: cost model from measured terms" % (head, nmax)
+    if any(r[3] is not None for r in rows):
+        chart_model_bars(ch, name, head, nmax, rows, what)
     ch.add_table("Cost model", what,
                  ["variant", "atoms by the shape", "atoms counted",
                   "predicted gap", "measured gap", "residual", "terms (ns)"],
@@ -570,7 +576,10 @@ def umem_price(run, backend):
     micro = (run.null_umem_atom_ns or {}).get(backend) or {}
     v = rd.finite(micro.get("median"))
     if v is None:
-        return None, "no umem_add cost of %s in results.json" % backend
+        # Runs from before null_umem_atom_ns: as those runs' reports did.
+        v, how = atom_price(run, backend)
+        return v, "not measured in this run, priced as a getppid atom: " \
+            + how
     return v, "a null umem_add atom"
 
 
@@ -1221,8 +1230,9 @@ def shape_row(run, key):
                     % (pred, rd.chain_atoms("cursor", size, key[3])[1],
                        chain_costs(run, b)[2], meas / pred if pred else
                        float("nan"), files))
-    return (SHAPE_ROW, None, "needs atoms-kernel in both shapes and its "
-            "null umem_add chain (a run of this version)")
+    return (SHAPE_ROW, None, "needs a run of both chain shapes with "
+            "atoms-kernel, and its null umem_add chain (a run of this "
+            "version)")
 
 
 def main(argv):
