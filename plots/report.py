@@ -13,16 +13,22 @@ embedded as a base64 PNG so that the page travels alone, and the same PNGs
 beside it.
 
 One section per run (target and accelerator) of the newest DIR, with, per
-file size: ns/file against file count with the CI band (against the
-file size where the run sweeps sizes at one file count); hot against
-cold; speedup against baseline_sync; a cost model ns/file = a + b *
-syscalls_per_file fitted over the hot configurations, with its residuals;
-an overhead decomposition per variant priced with each backend's own null
-atom, chart and table.  Given two or more DIRs, the median per
-configuration over their start times.  One table puts the LKML argument
-(kernel crossings against atom interpretation against clet upcalls) in
-numbers, each row from the first run that can fill it (the ones with the
-kernel backends first, icount first as the repeatable one), saying which.
+chain shape (email: every read into one buffer; cursor: reads at a
+cursor, a chain pays a umem_add atom per block; a run without shapes is
+cursor) and file size: ns/file against file count with the CI band
+(against the file size where the run sweeps sizes at one file count);
+hot against cold; speedup against baseline_sync of the same shape; a
+cost model of each chain's gap to the loop from the run's own measured
+terms (null syscall, null getppid atom, null umem_add atom; atoms per
+file from the shape), with its residual; an overhead decomposition per
+variant priced with each backend's own null atoms, chart and table; and
+cursor - email per size, predicted from the umem_add atom against
+measured.  Given two or more DIRs, the median per configuration over
+their start times.  One table puts the LKML argument (kernel crossings
+against atom interpretation against clet upcalls) in numbers in the
+email shape, the cursor shape beside it, each row from the first run
+that can fill it (the ones with the kernel backends first, icount first
+as the repeatable one), saying which.
 
 Needs matplotlib (numpy comes with it): when the python3 running it lacks
 it (a pyenv or venv interpreter), it runs itself again under
@@ -459,7 +465,8 @@ def chart_model_bars(ch, name, head, nmax, rows, what):
     ax.set_title("%s, %d files: chain gap to the loop, model vs measured"
                  % (head, nmax), fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=8, frameon=False, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     ch.add(fig, name + "-model", "Cost model", what)
 
@@ -636,7 +643,8 @@ def chart_decomposition(ch, name, head, cs, run):
     # work's bar dwarfed what the variants differ in.
     work = rows[0][1]
     parts = [("kernel crossings: syscalls x null syscall", "#56B4E9"),
-             ("atoms: atoms x the backend's own null-atom cost", "#0072B2")]
+             ("atoms: atoms x the backend's own null-atom cost "
+              "(umem_add atoms: its null umem_add atom)", "#0072B2")]
     vals = np.array([r[2:4] for r in rows])
     fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(rows) + 3), 4.8))
     x = np.arange(len(rows))
