@@ -452,7 +452,7 @@ def model_rows(cs, run):
 
 def chart_model_bars(ch, name, head, nmax, rows, what):
     """Predicted and measured gap per modelled variant, side by side."""
-    fig, ax = plt.subplots(figsize=(max(6, 1.4 * len(rows) + 3), 4.4))
+    fig, ax = plt.subplots(figsize=(max(7.5, 1.4 * len(rows) + 3), 4.4))
     x = np.arange(len(rows))
     ax.bar(x - 0.18, [r[3] or 0 for r in rows], 0.36, color="#0072B2",
            label="predicted from the microbenchmarks")
@@ -465,8 +465,7 @@ def chart_model_bars(ch, name, head, nmax, rows, what):
     ax.set_title("%s, %d files: chain gap to the loop, model vs measured"
                  % (head, nmax), fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
-    ax.legend(fontsize=8, frameon=False, loc="upper left",
-              bbox_to_anchor=(1.01, 1.0))
+    ax.legend(fontsize=8, frameon=False, loc="best")
     fig.tight_layout()
     ch.add(fig, name + "-model", "Cost model", what)
 
@@ -643,8 +642,7 @@ def chart_decomposition(ch, name, head, cs, run):
     # work's bar dwarfed what the variants differ in.
     work = rows[0][1]
     parts = [("kernel crossings: syscalls x null syscall", "#56B4E9"),
-             ("atoms: atoms x the backend's own null-atom cost "
-              "(umem_add atoms: its null umem_add atom)", "#0072B2")]
+             ("atoms: atoms x the backend's own null atoms", "#0072B2")]
     vals = np.array([r[2:4] for r in rows])
     fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(rows) + 3), 4.8))
     x = np.arange(len(rows))
