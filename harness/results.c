@@ -365,6 +365,15 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 					run->null_syscall_ns.median,
 				run->null_atom[i].chain_fixed.median,
 				run->null_atom[i].marginal.median);
+	for (i = 0; i < run->opt.nbackends; i++)
+		if (run->null_umem_atom[i].per_atom.n)
+			fprintf(f,
+				"Null umem_add atom (the cursor shape's, one "
+				"per block; chains of %d) on %s: %.1f ns, "
+				"%.1f ns per atom after the first.\n\n",
+				NULL_CHAIN_ATOMS, run->opt.backends[i]->name,
+				run->null_umem_atom[i].per_atom.median,
+				run->null_umem_atom[i].marginal.median);
 	fprintf(f,
 		"Programmer's cost of the workload: %d lines as an atom chain "
 		"(%s), %d as a clet (%s).\n\n",
