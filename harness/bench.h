@@ -102,6 +102,8 @@ struct run_state {
 	struct sample_stats null_syscall_ns;
 	/* ns per null atom, for each selected backend with run_chain. */
 	struct null_atom_stats null_atom[MAX_LIST];
+	/* ns per umem_add atom (the cursor shape's), likewise. */
+	struct null_atom_stats null_umem_atom[MAX_LIST];
 	struct config_result *configs;
 	size_t nconfigs;
 	int complete;

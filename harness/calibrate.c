@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Null-syscall calibration (see calibrate.h). Raw syscall instructions,
- * so neither libc nor errno handling is in the figure.
+ * Null-syscall and null-atom calibration (see calibrate.h). Raw syscall
+ * instructions, so neither libc nor errno handling is in the figure.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -54,8 +54,13 @@ static double time_chains(atom_chain_runner runner,
 	return (double)(now_ns() - t0) / (double)iters;
 }
 
-int null_atom_measure(atom_chain_runner runner, unsigned int reps,
-		      unsigned long iters, struct null_atom_stats *out)
+/*
+ * Times chains of NULL_CHAIN_ATOMS copies of one atom (nr with arguments
+ * arg0, arg1) against one-atom chains and, paired, as many getppid calls.
+ */
+static int chain_measure(atom_chain_runner runner, unsigned int nr, void *arg0,
+			 void *arg1, unsigned int reps, unsigned long iters,
+			 struct null_atom_stats *out)
 {
 	struct syslet_uatom chain[NULL_CHAIN_ATOMS], one;
 	double *atom_ns = xcalloc(reps, sizeof(*atom_ns));
@@ -69,11 +74,11 @@ int null_atom_measure(atom_chain_runner runner, unsigned int reps,
 	int a, err = 0;
 
 	for (a = 0; a < NULL_CHAIN_ATOMS; a++)
-		init_atom(&chain[a], __NR_getppid, NULL, NULL, NULL, NULL, NULL,
-			  NULL, &ret, 0,
+		init_atom(&chain[a], nr, arg0, arg1, NULL, NULL, NULL, NULL,
+			  &ret, 0,
 			  a + 1 < NULL_CHAIN_ATOMS ? &chain[a + 1] : NULL, 0);
-	init_atom(&one, __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL, &ret,
-		  0, NULL, 0);
+	init_atom(&one, nr, arg0, arg1, NULL, NULL, NULL, NULL, &ret, 0, NULL,
+		  0);
 	done = runner(chain);
 	if (done != (long)(uintptr_t)&chain[NULL_CHAIN_ATOMS - 1])
 		err = done < 0 ? (int)done : -EINVAL;
@@ -105,4 +110,22 @@ int null_atom_measure(atom_chain_runner runner, unsigned int reps,
 	free(marginal_ns);
 	free(fixed_ns);
 	return err;
+}
+
+int null_atom_measure(atom_chain_runner runner, unsigned int reps,
+		      unsigned long iters, struct null_atom_stats *out)
+{
+	return chain_measure(runner, __NR_getppid, NULL, NULL, reps, iters,
+			     out);
+}
+
+int null_umem_atom_measure(atom_chain_runner runner, unsigned int reps,
+			   unsigned long iters, struct null_atom_stats *out)
+{
+	/* A cursor as file_chain's: its address, moved by 0 every atom. */
+	uint64_t cursor = 0, cursor_addr = (uint64_t)(uintptr_t)&cursor;
+	uint64_t step = 0;
+
+	return chain_measure(runner, SYSLET_NR_UMEM_ADD, &cursor_addr, &step,
+			     reps, iters, out);
 }

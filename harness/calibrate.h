@@ -37,4 +37,12 @@ struct null_atom_stats {
 int null_atom_measure(atom_chain_runner runner, unsigned int reps,
 		      unsigned long iters, struct null_atom_stats *out);
 
+/*
+ * The same for a chain of NULL_CHAIN_ATOMS umem_add atoms (the cursor
+ * shape's extra atom, one per block read): per_atom and marginal price one
+ * umem_add atom; overhead is it minus a getppid, as for the null atom.
+ */
+int null_umem_atom_measure(atom_chain_runner runner, unsigned int reps,
+			   unsigned long iters, struct null_atom_stats *out);
+
 #endif

@@ -98,7 +98,10 @@ static void select_available(struct bench_options *opt)
 	opt->nbackends = n;
 }
 
-/* Interpretation cost per atom, for every atom backend in the run. */
+/*
+ * Interpretation cost per atom (getppid and umem_add), for every atom
+ * backend in the run.
+ */
 static void measure_null_atoms(struct run_state *run)
 {
 	const struct bench_options *opt = &run->opt;
@@ -107,6 +110,7 @@ static void measure_null_atoms(struct run_state *run)
 
 	for (i = 0; i < opt->nbackends; i++) {
 		run->null_atom[i].per_atom.n = 0;
+		run->null_umem_atom[i].per_atom.n = 0;
 		if (!opt->backends[i]->run_chain)
 			continue;
 		ret = null_atom_measure(opt->backends[i]->run_chain, NULL_REPS,
@@ -115,6 +119,14 @@ static void measure_null_atoms(struct run_state *run)
 		if (ret)
 			fprintf(stderr,
 				"sysletbench: %s refused a null-atom chain: "
+				"%s\n",
+				opt->backends[i]->name, strerror(-ret));
+		ret = null_umem_atom_measure(
+			opt->backends[i]->run_chain, NULL_REPS,
+			NULL_ITERS / NULL_CHAIN_ATOMS, &run->null_umem_atom[i]);
+		if (ret)
+			fprintf(stderr,
+				"sysletbench: %s refused a umem_add chain: "
 				"%s\n",
 				opt->backends[i]->name, strerror(-ret));
 	}

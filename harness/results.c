@@ -366,6 +366,15 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 					run->null_syscall_ns.median,
 				run->null_atom[i].chain_fixed.median,
 				run->null_atom[i].marginal.median);
+	for (i = 0; i < run->opt.nbackends; i++)
+		if (run->null_umem_atom[i].per_atom.n)
+			fprintf(f,
+				"Null umem_add atom (the cursor shape's, one "
+				"per block; chains of %d) on %s: %.1f ns, "
+				"%.1f ns per atom after the first.\n\n",
+				NULL_CHAIN_ATOMS, run->opt.backends[i]->name,
+				run->null_umem_atom[i].per_atom.median,
+				run->null_umem_atom[i].marginal.median);
 	fprintf(f,
 		"Programmer's cost of the workload: %d lines as an atom chain "
 		"(%s), %d as a clet (%s).\n\n",
@@ -465,14 +474,18 @@ static void json_options(FILE *f, const struct bench_options *opt)
 	fputs("},\n", f);
 }
 
-/* Per atom backend: ns per null atom and its cost over one null syscall. */
-static void json_null_atoms(FILE *f, const struct run_state *run)
+/*
+ * Per atom backend: ns per atom of a chain of identical atoms (getppid or
+ * umem_add) and its cost over one null syscall.
+ */
+static void json_null_atoms(FILE *f, const struct run_state *run,
+			    const struct null_atom_stats *stats)
 {
 	const char *sep = "";
 	size_t i;
 
 	for (i = 0; i < run->opt.nbackends; i++) {
-		const struct null_atom_stats *st = &run->null_atom[i];
+		const struct null_atom_stats *st = &stats[i];
 
 		if (!st->per_atom.n)
 			continue;
@@ -543,7 +556,9 @@ static void json_meta(FILE *f, const struct run_state *run)
 	json_median_ci(f, &run->null_syscall_ns);
 	fprintf(f, ", \"samples\": %zu},\n  \"null_atom_ns\": {",
 		run->null_syscall_ns.n);
-	json_null_atoms(f, run);
+	json_null_atoms(f, run, run->null_atom);
+	fputs("},\n  \"null_umem_atom_ns\": {", f);
+	json_null_atoms(f, run, run->null_umem_atom);
 	fputs("},\n  \"backends\": [\n", f);
 	for (i = 0; i < backend_count; i++) {
 		int ok;

@@ -13,16 +13,22 @@ embedded as a base64 PNG so that the page travels alone, and the same PNGs
 beside it.
 
 One section per run (target and accelerator) of the newest DIR, with, per
-file size: ns/file against file count with the CI band (against the
-file size where the run sweeps sizes at one file count); hot against
-cold; speedup against baseline_sync; a cost model ns/file = a + b *
-syscalls_per_file fitted over the hot configurations, with its residuals;
-an overhead decomposition per variant priced with each backend's own null
-atom, chart and table.  Given two or more DIRs, the median per
-configuration over their start times.  One table puts the LKML argument
-(kernel crossings against atom interpretation against clet upcalls) in
-numbers, each row from the first run that can fill it (the ones with the
-kernel backends first, icount first as the repeatable one), saying which.
+chain shape (email: every read into one buffer; cursor: reads at a
+cursor, a chain pays a umem_add atom per block; a run without shapes is
+cursor) and file size: ns/file against file count with the CI band
+(against the file size where the run sweeps sizes at one file count);
+hot against cold; speedup against baseline_sync of the same shape; a
+cost model of each chain's gap to the loop from the run's own measured
+terms (null syscall, null getppid atom, null umem_add atom; atoms per
+file from the shape), with its residual; an overhead decomposition per
+variant priced with each backend's own null atoms, chart and table; and
+cursor - email per size, predicted from the umem_add atom against
+measured.  Given two or more DIRs, the median per configuration over
+their start times.  One table puts the LKML argument (kernel crossings
+against atom interpretation against clet upcalls) in numbers in the
+email shape, the cursor shape beside it, each row from the first run
+that can fill it (the ones with the kernel backends first, icount first
+as the repeatable one), saying which.
 
 Needs matplotlib (numpy comes with it): when the python3 running it lacks
 it (a pyenv or venv interpreter), it runs itself again under
@@ -131,13 +137,22 @@ class Charts:
 
 
 def groups_of(run):
-    """(target, accel, file_size, buf_size) -> configs with a median."""
+    """(target, accel, file_size, buf_size, shape) -> configs with a
+    median.  A group never mixes chain shapes, so that every comparison
+    with baseline_sync is with the loop of the same shape."""
     g = {}
     for c in run.configs:
         if c.median_ns is not None and c.samples:
-            g.setdefault((run.target, run.accel, c.file_size, c.buf_size),
-                         []).append(c)
+            g.setdefault((run.target, run.accel, c.file_size, c.buf_size,
+                          c.shape), []).append(c)
     return g
+
+
+def shape_head(run, shape):
+    """How a title names the chain shape; a run from before shapes is the
+    cursor shape, and says so."""
+    return "%s shape%s" % (shape, "" if run.shaped else
+                           " (no shape recorded: reads at a cursor)")
 
 
 def by_variant(cs, xkey="files"):
@@ -199,13 +214,15 @@ def legend_below(fig, axes):
 XLABEL = {"files": "files in the set", "file_size": "file size"}
 
 
-def sweep_of(run):
+def sweep_of(run, shape):
     """The configurations of a run that sweeps the file size at one file
-    count and buffer size (run_all.sh's icount run), or None."""
+    count and buffer size (run_all.sh's icount run) in one chain shape, or
+    None."""
     best = None
     for files, buf in {(c.files, c.buf_size) for c in run.configs}:
         cs = [c for c in run.configs if c.files == files and
-              c.buf_size == buf and c.median_ns is not None and c.samples]
+              c.buf_size == buf and c.shape == shape and
+              c.median_ns is not None and c.samples]
         if len({c.file_size for c in cs}) >= 2 and (
                 best is None or len(cs) > len(best)):
             best = cs
@@ -369,91 +386,162 @@ def chart_speedup(ch, name, head, cs, xkey="files"):
     ch.add(fig, name + "-speedup", "Speedup", what)
 
 
-# Thread-pool stand-ins spend their time handing work between threads, and
-# atoms-uring runs its operations inside io_uring_enter (its syscall count is
-# the enters, not the operations): no syscall count explains either, so they
-# are shown against the model, not fitted.
-NOT_FITTED = {"clets-threads", "atoms-uring"}
+# The cost model (issue 12, priced by shape as issue 15 asks): a chain
+# backend's hot gap to the loop of the same shape, from the run's own
+# microbenchmarks only, nothing fitted.  The loop pays a null syscall per
+# system call; a chain pays its fixed cost once per file, the marginal cost
+# of a getppid atom (the getppid call included) per system-call atom, and
+# the marginal cost of a umem_add atom per cursor atom.  Both sides then run
+# the same system call bodies, which cancel.  The least-squares line
+# "ns/file = a + b * syscalls" it replaces fitted one slope across different
+# mechanisms and came out negative: it is gone.
+MODELLED = ("atoms-user", "atoms-kernel")
 
 
-def fit_model(cs):
-    """Least squares ns/file = a + b * syscalls_per_file over the hot
-    configurations (NOT_FITTED backends excluded); (a, b, points) or None
-    with fewer than two distinct syscall counts.  Points are (config,
-    syscalls, ns, residual, fitted?) for every hot configuration."""
-    pts = [(c, c.per_file("syscalls_per_file"), c.median_ns) for c in cs
-           if c.cache == "hot" and c.per_file("syscalls_per_file") is not None]
-    fit = [(s, n) for c, s, n in pts if c.backend not in NOT_FITTED]
-    if len({round(s, 6) for s, _ in fit}) < 2:
+def chain_costs(run, backend):
+    """(fixed, getppid atom, umem_add atom) ns of backend's chains from the
+    run's null_atom_ns and null_umem_atom_ns (marginal costs); None for a
+    part the run did not measure."""
+    micro = (run.null_atom_ns or {}).get(backend) or {}
+    umem = (run.null_umem_atom_ns or {}).get(backend) or {}
+    return (rd.finite(micro.get("chain_fixed_ns")),
+            rd.finite(micro.get("marginal_ns")),
+            rd.finite(umem.get("marginal_ns")))
+
+
+def predicted_gap(run, c, sync):
+    """(predicted, how) of c's hot gap to sync (same shape, size, files),
+    or (None, why)."""
+    fixed, atom, umem = chain_costs(run, c.backend)
+    c0 = run.null_syscall_ns
+    sys_atoms, umem_atoms = rd.chain_atoms(c.shape, c.file_size, c.buf_size)
+    calls = sync.per_file("syscalls_per_file")
+    if None in (fixed, atom, c0, sys_atoms, calls) or (
+            umem_atoms and umem is None):
+        return None, ("needs the null-atom%s chain costs of %s and a null "
+                      "syscall" % (" and umem_add" if umem_atoms else "",
+                                   c.backend))
+    v = fixed + sys_atoms * atom + umem_atoms * (umem or 0) - calls * c0
+    how = "%.0f fixed + %d atoms x %.0f%s - %.3g syscalls x %.0f" % (
+        fixed, sys_atoms, atom, " + %d umem_add x %.0f" % (umem_atoms, umem)
+        if umem_atoms else "", calls, c0)
+    return v, how
+
+
+def model_rows(cs, run):
+    """Per modelled variant at the largest hot file count: (variant, atoms
+    by the shape, atoms counted, predicted gap, measured gap, residual,
+    how); None without a hot baseline_sync."""
+    hot = [c for c in cs if c.cache == "hot"]
+    nmax = max((c.files for c in hot), default=0)
+    sync = hot_at(cs, SYNC, nmax)
+    if not sync:
         return None
-    b, a = np.polyfit([s for s, _ in fit], [n for _, n in fit], 1)
-    return a, b, [(c, s, n, n - (a + b * s), c.backend not in NOT_FITTED)
-                  for c, s, n in pts]
+    rows = []
+    for c in sorted((c for c in hot if c.files == nmax and c.backend in
+                     MODELLED), key=variant_key):
+        v, how = predicted_gap(run, c, sync)
+        sys_atoms, umem_atoms = rd.chain_atoms(c.shape, c.file_size,
+                                               c.buf_size)
+        measured = c.median_ns - sync.median_ns
+        rows.append((c.variant, sys_atoms + umem_atoms,
+                     c.per_file("atoms_per_file"), v, measured,
+                     measured - v if v is not None else None, how))
+    return nmax, rows
+
+
+def chart_model_bars(ch, name, head, nmax, rows, what):
+    """Predicted and measured gap per modelled variant, side by side."""
+    fig, ax = plt.subplots(figsize=(max(7.5, 1.4 * len(rows) + 3), 4.4))
+    x = np.arange(len(rows))
+    ax.bar(x - 0.18, [r[3] or 0 for r in rows], 0.36, color="#0072B2",
+           label="predicted from the microbenchmarks")
+    ax.bar(x + 0.18, [r[4] for r in rows], 0.36, color="#999999",
+           label="measured")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(x)
+    ax.set_xticklabels([r[0] for r in rows], rotation=20, ha="right")
+    ax.set_ylabel("ns per file over baseline_sync (same shape), hot")
+    ax.set_title("%s, %d files: chain gap to the loop, model vs measured"
+                 % (head, nmax), fontsize=10)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(fontsize=8, frameon=False, loc="best")
+    fig.tight_layout()
+    ch.add(fig, name + "-model", "Cost model", what)
 
 
 def chart_model(ch, name, head, cs, run):
-    """Draws the fit and its residuals; returns (a, b) or None."""
-    fit = fit_model(cs)
-    if fit is None:
-        return None
-    a, b, pts = fit
-    # One residual bar per hot configuration, each a readable row.
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(
-        11.5, max(4.8, 1.6 + 0.2 * len(pts))),
-                                  gridspec_kw={"width_ratios": [1, 1.2]})
-    seen = set()
-    for c, s, n, _, fitted in pts:
-        col = color(c.backend)
-        ax.scatter(s, n, marker=MARK.get(c.concurrency, "D"), s=36, zorder=3,
-                   facecolors=col if fitted else "none", edgecolors=col,
-                   label=(c.variant + ("" if fitted else " (not fitted)"))
-                   if c.variant not in seen else None)
-        seen.add(c.variant)
-    xs = np.linspace(0, max(p[1] for p in pts) * 1.05, 50)
-    ax.plot(xs, a + b * xs, color="gray", lw=1.4,
-            label="fit: %.0f %+.0f ns x syscalls" % (a, b))
-    sync = [n for c, s, n, _, _ in pts if c.backend == SYNC]
-    sync_s = [s for c, s, n, _, _ in pts if c.backend == SYNC]
-    if run.null_syscall_ns and sync:
-        # What the line would be if crossings were all a syscall costs,
-        # through the synchronous baseline.
-        a0 = rd.median(sync) - run.null_syscall_ns * rd.median(sync_s)
-        ax.plot(xs, a0 + run.null_syscall_ns * xs, color="black", ls=":",
-                lw=1.2, label="through baseline, slope = null syscall "
-                "(%.0f ns)" % run.null_syscall_ns)
-    ax.set_yscale("log")
-    ax.set_xlabel("syscalls per file (backend's own count)")
-    ax.set_ylabel("ns per file (median), hot")
-    plain_log_y(ax)
-    ax.set_title("cost model over hot configurations")
-    ax.grid(True, which="both", alpha=0.3)
-    # Below the panel: inside, it hid points.
-    ax.legend(fontsize=7.5, frameon=False, loc="upper center", ncol=2,
-              bbox_to_anchor=(0.5, -0.12 * 4.8 / fig.get_figheight() - 0.06))
-    pts = sorted(pts, key=lambda p: (variant_key(p[0]), p[0].files))
-    labels = ["%s, %d files%s" % (c.variant, c.files, "" if f else " *")
-              for c, _, _, _, f in pts]
-    ax2.barh(range(len(pts)), [p[3] for p in pts],
-             color=[color(p[0].backend) for p in pts])
-    ax2.set_yticks(range(len(pts)))
-    ax2.set_yticklabels(labels, fontsize=7.5)
-    ax2.invert_yaxis()
-    ax2.axvline(0, color="black", lw=0.8)
-    ax2.set_xscale("symlog", linthresh=1000)
-    # Decades only: symlog's default ticks at +-100 collide around zero.
-    neg = -min(0, min(p[3] for p in pts))
-    pos = max(0, max(p[3] for p in pts))
-    ax2.set_xticks([-10 ** k for k in range(6, 2, -1) if 10 ** k <= 2 * neg]
-                   + [0] + [10 ** k for k in range(3, 7)
-                            if 10 ** k <= 2 * pos])
-    ax2.set_xlabel("residual: measured - model, ns per file (symlog)")
-    ax2.set_title("what syscalls do not explain (* not fitted)")
-    ax2.grid(True, axis="x", alpha=0.3)
-    fig.suptitle(head + ": ns/file = a + b * syscalls_per_file")
-    fig.tight_layout()
-    ch.add(fig, name + "-model", "Cost model",
-           head + ": cost model and residuals")
-    return a, b
+    """The measured-terms model against the measured gaps: chart (where
+    the run has the microbenchmarks) and table."""
+    mr = model_rows(cs, run)
+    if not mr or not mr[1]:
+        return
+    nmax, rows = mr
+    what = "%s, %d files hot: cost model from measured terms" % (head, nmax)
+    if any(r[3] is not None for r in rows):
+        chart_model_bars(ch, name, head, nmax, rows, what)
+    ch.add_table("Cost model", what,
+                 ["variant", "atoms by the shape", "atoms counted",
+                  "predicted gap", "measured gap", "residual", "terms (ns)"],
+                 rows, "Gap = variant - baseline_sync of the same shape. "
+                 "Predicted: a chain's fixed cost + its system-call atoms x "
+                 "a getppid atom's marginal cost + its umem_add atoms x a "
+                 "umem_add atom's, minus the loop's syscalls x a null "
+                 "syscall, each from this run's null_atom_ns, "
+                 "null_umem_atom_ns and null_syscall_ns; atoms per file "
+                 "from the shape (email: open + reads + close; cursor: "
+                 "plus one umem_add per block). Residual = measured - "
+                 "predicted. Not modelled: atoms-uring (its atoms are "
+                 "io_uring requests) and the clet backends (no "
+                 "microbenchmark of an upcall).")
+
+
+def shape_difference(run):
+    """Per atom backend with both shapes, hot, one in flight, at every
+    file size: (backend, size, files, predicted, measured, loop's own
+    cursor - email), predicted = umem_add atoms x the backend's umem_add
+    marginal cost.  Empty without both shapes."""
+    by = {}
+    for c in run.configs:
+        if c.cache == "hot" and c.concurrency == 1 and c.median_ns:
+            by[(c.backend, c.shape, c.file_size, c.files, c.buf_size)] = c
+    out = []
+    for (b, shape, size, files, buf), c in sorted(
+            by.items(), key=lambda kv: (rd.backend_key(kv[0][0]),
+                                        kv[0][2:])):
+        if shape != "email" or b not in MODELLED:
+            continue
+        cur = by.get((b, "cursor", size, files, buf))
+        umem = chain_costs(run, b)[2]
+        if cur is None or umem is None:
+            continue
+        loop = [by.get((SYNC, sh, size, files, buf)) for sh in ("cursor",
+                                                                 "email")]
+        out.append((b, size, files, rd.chain_atoms("cursor", size, buf)[1]
+                    * umem, cur.median_ns - c.median_ns,
+                    loop[0].median_ns - loop[1].median_ns
+                    if None not in loop else None))
+    return out
+
+
+def shape_table(ch, run):
+    rows = shape_difference(run)
+    if not rows:
+        return
+    ch.add_table("Chain shapes: cursor - email",
+                 "%s: cursor - email per file, hot, one in flight"
+                 % run_label(run),
+                 ["backend", "file size", "files", "predicted",
+                  "measured", "measured / predicted",
+                  "baseline_sync cursor - email"],
+                 [(b, rd.human_bytes(size), files, p, m,
+                   m / p if p else None, loop)
+                  for b, size, files, p, m, loop in rows],
+                 "Predicted: the cursor shape's extra umem_add atoms "
+                 "(one per block) x the backend's umem_add marginal cost "
+                 "(null_umem_atom_ns); measured: the backend's cursor "
+                 "median - its email median. The loop's own difference "
+                 "(reads at a cursor vs into one buffer) is beside it.")
 
 
 def hot_at(cs, backend, files, conc=1):
@@ -488,6 +576,19 @@ def atom_price(run, backend):
     return v, how
 
 
+def umem_price(run, backend):
+    """(ns, how) of one umem_add atom of backend: its whole null umem_add
+    atom (it issues no system call); (None, why) when not measured."""
+    micro = (run.null_umem_atom_ns or {}).get(backend) or {}
+    v = rd.finite(micro.get("median"))
+    if v is None:
+        # Runs from before null_umem_atom_ns: as those runs' reports did.
+        v, how = atom_price(run, backend)
+        return v, "not measured in this run, priced as a getppid atom: " \
+            + how
+    return v, "a null umem_add atom"
+
+
 def decomposition(cs, run):
     """The overhead decomposition at the largest hot file count: (files,
     rows, prices) or None without a hot baseline_sync and a null syscall.
@@ -509,10 +610,18 @@ def decomposition(cs, run):
     prices, rows = {}, []
     for c in sorted((c for c in hot if c.files == nmax), key=variant_key):
         atoms = c.per_file("atoms_per_file") or 0
+        # The cursor shape's umem_add atoms (one per block) at their own
+        # price; atoms-uring's atoms are io_uring requests, no umem_add.
+        umem = rd.chain_atoms(c.shape, c.file_size, c.buf_size)[1] or 0 \
+            if atoms and c.backend in MODELLED else 0
         if atoms and c.backend not in prices:
             prices[c.backend] = atom_price(run, c.backend)
+        if umem and c.backend + " umem_add" not in prices:
+            prices[c.backend + " umem_add"] = umem_price(run, c.backend)
         crossings = (c.per_file("syscalls_per_file") or 0) * c0
-        atom_ns = atoms * (prices[c.backend][0] or 0) if atoms else 0.0
+        atom_ns = (atoms - umem) * (prices[c.backend][0] or 0) + umem * (
+            prices[c.backend + " umem_add"][0] or 0 if umem else 0) \
+            if atoms else 0.0
         rows.append((c.variant, work, crossings, atom_ns,
                      work + crossings + atom_ns, c.median_ns,
                      cold.get(c.variant)))
@@ -533,7 +642,7 @@ def chart_decomposition(ch, name, head, cs, run):
     # work's bar dwarfed what the variants differ in.
     work = rows[0][1]
     parts = [("kernel crossings: syscalls x null syscall", "#56B4E9"),
-             ("atoms: atoms x the backend's own null-atom cost", "#0072B2")]
+             ("atoms: atoms x the backend's own null atoms", "#0072B2")]
     vals = np.array([r[2:4] for r in rows])
     fig, ax = plt.subplots(figsize=(max(7, 1.3 * len(rows) + 3), 4.8))
     x = np.arange(len(rows))
@@ -583,11 +692,13 @@ def chart_decomposition(ch, name, head, cs, run):
     fig.tight_layout()
     what = "%s, %d files hot: modelled overhead vs measured" % (head, nmax)
     ch.add(fig, name + "-decomposition", "Overhead decomposition", what)
-    note = "Atoms priced per backend, from this run's null_atom_ns: " + \
+    note = "Atoms priced per backend, from this run's null_atom_ns " \
+        "(umem_add atoms from null_umem_atom_ns): " + \
         "; ".join("%s %s ns (%s)" % (b, fmt(v), how) if v is not None
                   else "%s not priced (%s)" % (b, how)
                   for b, (v, how) in sorted(prices.items(), key=lambda p:
-                                            rd.backend_key(p[0]))) + "."
+                                            rd.backend_key(p[0].split()[0])))
+    note += "."
     ch.add_table("Overhead decomposition", what,
                  ["variant", "work", "crossings", "atoms", "model",
                   "measured hot", "hot - model", "measured cold"],
@@ -609,13 +720,16 @@ def chart_trend(ch, history):
               if len(v) >= 2}
     if not series:
         return
-    caches = sorted({k[6] for k in series}, key=rd.cache_key)
+    # Config.key: (target, accel, backend, shape, files, file_size,
+    # buf_size, cache, concurrency).
+    caches = sorted({k[7] for k in series}, key=rd.cache_key)
     stamps = sorted({started for started, _ in history})
     fig, axes = plt.subplots(1, len(caches), figsize=(5.6 * len(caches), 4.6),
                              sharey=True, squeeze=False)
     for ax, cache in zip(axes[0], caches):
-        for k in sorted((k for k in series if k[6] == cache),
-                        key=lambda k: (rd.backend_key(k[2]), k[7], k[3])):
+        for k in sorted((k for k in series if k[7] == cache),
+                        key=lambda k: (rd.backend_key(k[2]), k[8], k[4],
+                                       rd.shape_key(k[3]))):
             pts = series[k]
             c = pts[-1][1]
             ax.plot([stamps.index(s) for s, _ in pts],
@@ -625,7 +739,7 @@ def chart_trend(ch, history):
                             {kk[:2] for kk in series}) > 1 else "",
                         c.variant, c.files),
                     **dict(style(c), alpha=0.35 + 0.65 * (
-                        c.files == max(kk[3] for kk in series))))
+                        c.files == max(kk[4] for kk in series))))
         ax.set_xticks(range(len(stamps)))
         ax.set_xticklabels([s.replace("T", "\n").rstrip("Z")
                             for s in stamps], fontsize=7)
@@ -682,34 +796,41 @@ HOT_GAP = "hot gap model: atoms-kernel - baseline_sync, predicted"
 
 def hot_gap_model(run, sync, kern):
     """The issue's check of the atom argument: does "crossings saved minus
-    atoms x interpretation" explain atoms-kernel's hot gap to baseline_sync?
-    Priced from this run's own microbenchmarks: baseline_sync pays a null
-    syscall per system call; a chain pays its fixed cost (one crossing
-    included) plus the marginal cost of a getppid atom per atom.  Both sides
-    then do the same system call bodies, so only the difference counts."""
+    atoms x interpretation" explain atoms-kernel's hot gap to baseline_sync
+    of the same shape?  Priced as the cost model (predicted_gap())."""
     name = HOT_GAP
-    micro = (run.null_atom_ns or {}).get("atoms-kernel") or {}
-    fixed = rd.finite(micro.get("chain_fixed_ns"))
-    marginal = rd.finite(micro.get("marginal_ns"))
-    c0 = run.null_syscall_ns
-    atoms = kern.per_file("atoms_per_file")
-    chains = kern.per_file("syscalls_per_file")
-    calls = sync.per_file("syscalls_per_file")
-    if None in (fixed, marginal, c0, atoms, chains, calls):
-        return (name, None, "needs the null-atom chain costs of atoms-kernel"
-                " and syscall/atom counts (a run of this version)")
-    predicted = chains * fixed + atoms * marginal - calls * c0
+    predicted, how = predicted_gap(run, kern, sync)
+    if predicted is None:
+        return (name, None, how + " (a run of this version)")
     measured = kern.median_ns - sync.median_ns
     off = (measured - predicted) / abs(measured) if measured else None
     return (name, predicted,
-            "%.3g chains x %.0f ns fixed + %.3g atoms x %.0f ns - %.3g "
-            "syscalls x %.0f ns; measured %+.0f ns, the model %s"
-            % (chains, fixed, atoms, marginal, calls, c0, measured,
-               "misses by %.0f%% of the gap" % (100 * abs(off))
+            "%s ns; measured %+.0f ns, the model %s"
+            % (how, measured, "misses by %.0f%% of the gap" % (100 * abs(off))
                if off is not None else "cannot be compared (no gap)"))
 
 
-def lkml_table(run, cs, model):
+def upcall_split(run, shape, files, buf):
+    """(fixed, per read, fewest reads, most reads, sizes) of a least-squares
+    line through clets-kernel - baseline_sync against reads per file over
+    the run's file sizes (hot, one in flight, SHAPE, FILES, BUF), or None
+    with fewer than two sizes."""
+    by = {}
+    for c in run.configs:
+        if c.cache == "hot" and c.concurrency == 1 and c.median_ns and \
+                c.shape == shape and c.files == files and \
+                c.buf_size == buf and c.backend in (SYNC, "clets-kernel"):
+            by.setdefault(c.file_size, {})[c.backend] = c
+    pts = sorted((rd.reads_per_file(size, buf), d["clets-kernel"].median_ns
+                  - d[SYNC].median_ns) for size, d in by.items()
+                 if len(d) == 2)
+    if len({x for x, _ in pts}) < 2:
+        return None
+    slope, fixed = np.polyfit([x for x, _ in pts], [y for _, y in pts], 1)
+    return fixed, slope, pts[0][0], pts[-1][0], len(pts)
+
+
+def lkml_table(run, cs):
     """Rows (quantity, value, how) for the argument: crossing vs atom vs
     upcall vs cache miss, from one run's configurations cs (one file size).
     The rows are the same for every run, in the same order; one the run
@@ -797,16 +918,31 @@ def lkml_table(run, cs, model):
                      "upcalls per file, hot, %d files" % (per, nmax)))
     else:
         rows.append((name,) + need("clets-threads"))
-    name = "one clet upcall round trip, in the kernel"
+    name = "one clet upcall round trip, in the kernel: fixed part"
+    per_read = "a read() while a clet is active, in the kernel: per-read part"
     ckern = hot_at(cs, "clets-kernel", nmax)
-    if ckern and sync:
+    split = upcall_split(run, cs[0].shape, nmax, cs[0].buf_size) \
+        if ckern and sync else None
+    if split:
+        fixed, slope, lo, hi, n = split
+        costs["upcall_kernel"] = fixed
+        how = ("clets-kernel - baseline_sync = fixed + per read x reads per "
+               "file, least squares over %d file sizes (%d-%d reads), hot, "
+               "%d files" % (n, lo, hi, nmax))
+        rows.append((name, fixed, how))
+        rows.append((per_read, slope, how))
+    elif ckern and sync:
         per = ckern.per_file("upcalls_per_file") or 1.0
         costs["upcall_kernel"] = (ckern.median_ns - sync.median_ns) / per
-        rows.append((name, costs["upcall_kernel"], "(clets-kernel - "
-                     "baseline_sync) / upcalls per file, hot, %d files"
-                     % nmax))
+        rows.append((name, costs["upcall_kernel"], "fixed and per-read "
+                     "parts together: (clets-kernel - baseline_sync) / "
+                     "upcalls per file, hot, %d files (one file size: a "
+                     "sweep over sizes splits them)" % nmax))
+        rows.append((per_read, None, "needs clets-kernel at two or more "
+                     "file sizes"))
     else:
         rows.append((name,) + need("clets-kernel"))
+        rows.append((per_read,) + need("clets-kernel"))
 
     cold_sync = next((c for c in cs if c.backend == SYNC and c.cache ==
                       "cold" and c.files == nmax), None)
@@ -843,7 +979,8 @@ def lkml_table(run, cs, model):
     # atoms-user costs L (crossing + interpretation), clets-threads one
     # upcall + L crossings, so they break even at L = upcall /
     # interpretation.
-    sweep = measured_break_even(run.configs)
+    sweep = measured_break_even([c for c in run.configs
+                                 if c.shape == cs[0].shape])
     name = "break-even chain length, clets-kernel vs atoms-kernel"
     if sweep:
         x, lo, hi, cheaper = sweep
@@ -885,18 +1022,6 @@ def lkml_table(run, cs, model):
     else:
         rows.append((name, None, "needs atoms-user dearer than "
                      "baseline_sync and clets-threads, hot"))
-    names = ("cost model: fixed work per file (a)",
-             "cost model: ns per syscall (b)")
-    if model:
-        rows.append((names[0], model[0], "fit over hot configurations"))
-        rows.append((names[1], model[1], "compare with the null syscall "
-                     "above" if model[1] > 0 else "negative: across these "
-                     "backends fewer syscalls do not mean less time"))
-    else:
-        for n in names:
-            rows.append((n, None, "needs hot runs with two or more "
-                         "syscall counts per file among the fitted "
-                         "backends"))
     return rows
 
 
@@ -919,25 +1044,29 @@ def run_label(run):
 
 
 def primary_group(groups):
-    """The file-size group the argument table reads: the one with most
+    """The group the argument table reads: the email shape where the run
+    has it (the seed's chain), then the file size with most
     configurations, the smallest file size on a tie (one read per file,
     as in the 2007 email)."""
-    return min(groups.items(), key=lambda kv: (-len(kv[1]), kv[0][2],
-                                               kv[0][3]))
+    return min(groups.items(), key=lambda kv: (
+        rd.shape_key(kv[0][4]), -len(kv[1]), kv[0][2], kv[0][3]))
 
 
 def argument_table(tables):
-    """One table from the per-run tables [(source, rows)], in run_rank()
-    order: each row from the first run that fills it, else the first run's
-    reason.  Rows are (quantity, value, how, source)."""
+    """One table from the per-run tables [(source, rows, cursor rows or
+    None)], in run_rank() order: each row from the first run that fills
+    it, else the first run's reason.  Rows are (quantity, value, the same
+    in the cursor shape, how, source); the cursor value is the picked
+    run's, where it ran both shapes."""
     out = []
     for i, (q, v, how) in enumerate(tables[0][1]):
-        pick = next(((src, rows[i]) for src, rows in tables
+        pick = next(((src, rows[i], cur) for src, rows, cur in tables
                      if rows[i][1] is not None), None)
         if pick:
-            out.append((q, pick[1][1], pick[1][2], pick[0]))
+            cur = pick[2][i][1] if pick[2] else None
+            out.append((q, pick[1][1], cur, pick[1][2], pick[0]))
         else:
-            out.append((q, None, how, tables[0][0]))
+            out.append((q, None, None, how, tables[0][0]))
     return out
 
 
@@ -1006,10 +1135,19 @@ def write_html(path, title, runs, history, table, items):
                "(ns unless stated) comes from the first of these runs that "
                "can fill it, the ones with the kernel backends first and "
                "icount first among them, as it repeats: "
-               "the <i>measured in</i> column says which. A greyed row "
-               "needs a backend no run has.</p>")
-    out += html_table(["quantity", "value", "how", "measured in"], table,
-                      lambda r: r[1] is None)
+               "the <i>measured in</i> column says which, and in which "
+               "chain shape: the email's (every read into one buffer, the "
+               "seed's self-linked read atom) where the run has it. The "
+               "<i>cursor shape</i> column gives the same quantity where "
+               "that run also read at a cursor (a chain then pays one "
+               "umem_add atom per block). A greyed row needs a backend no "
+               "run has. The fitted &quot;cost model: a + b x "
+               "syscalls&quot; rows are gone (their slope came out "
+               "negative: one line across different mechanisms); the "
+               "<i>hot gap model</i> row and each run's <i>Cost model</i> "
+               "table price the same gap from measured terms instead.</p>")
+    out += html_table(["quantity", "value", "cursor shape", "how",
+                       "measured in"], table, lambda r: r[1] is None)
     section, kind = None, None
     for sec, knd, ttl, fname, item in items:
         if sec != section:
@@ -1034,34 +1172,73 @@ def write_html(path, title, runs, history, table, items):
 
 
 def draw_run(ch, run):
-    """Every chart of one run, one set per file size (and buffer size);
-    returns the argument rows from its primary_group()."""
+    """Every chart of one run, one set per chain shape and file size (and
+    buffer size); returns (argument rows from its primary_group(), the
+    same rows of the cursor shape at that size or None, source)."""
     ch.section = "%s: %s" % (run_label(run), run.path)
     groups = groups_of(run)
-    sweep = sweep_of(run)
-    if sweep:
-        name = "%s-%s-%dfiles" % (run.target, run.accel, sweep[0].files)
-        head = "%s, %d files" % (run_label(run), sweep[0].files)
-        chart_latency(ch, name, head, sweep, "file_size")
-        chart_speedup(ch, name, head, sweep, "file_size")
-    models = {}
-    for key, cs in sorted(groups.items()):
-        _, _, fsize, bsize = key
+    shapes = sorted({k[4] for k in groups}, key=rd.shape_key)
+    sweeps = {}
+    for shape in shapes:
+        sweep = sweeps[shape] = sweep_of(run, shape)
+        if sweep:
+            name = "%s-%s-%dfiles" % (run.target, run.accel, sweep[0].files)
+            if run.shaped:
+                name += "-" + shape
+            head = "%s, %d files, %s" % (run_label(run), sweep[0].files,
+                                         shape_head(run, shape))
+            chart_latency(ch, name, head, sweep, "file_size")
+            chart_speedup(ch, name, head, sweep, "file_size")
+    for key, cs in sorted(groups.items(), key=lambda kv: (
+            rd.shape_key(kv[0][4]), kv[0][2:4])):
+        _, _, fsize, bsize, shape = key
+        sweep = sweeps[shape]
         name = "%s-%s-%s" % (run.target, run.accel, rd.human_bytes(fsize))
         head = "%s, %s files" % (run_label(run), rd.human_bytes(fsize))
         if len({k[3] for k in groups}) > 1:
             name += "-buf" + rd.human_bytes(bsize)
             head += ", %s buffer" % rd.human_bytes(bsize)
+        if run.shaped:
+            name += "-" + shape
+        head += ", " + shape_head(run, shape)
         # A file size the sweep covers at its one file count is drawn there.
         if not (sweep and {c.files for c in cs} == {sweep[0].files}):
             chart_latency(ch, name, head, cs)
             chart_speedup(ch, name, head, cs)
         chart_hot_cold(ch, name, head, cs)
-        models[key] = chart_model(ch, name, head, cs, run)
+        chart_model(ch, name, head, cs, run)
         chart_decomposition(ch, name, head, cs, run)
+    shape_table(ch, run)
     key, cs = primary_group(groups)
-    return lkml_table(run, cs, models[key]), "%s, %s files" % (
-        run_label(run), rd.human_bytes(key[2]))
+    rows = lkml_table(run, cs)
+    cursor = groups.get(key[:4] + ("cursor",)) if key[4] != "cursor" \
+        else None
+    cursor_rows = lkml_table(run, cursor) if cursor else None
+    diff = shape_row(run, key)
+    rows.append(diff)
+    if cursor_rows:
+        cursor_rows.append((diff[0], None, ""))
+    return rows, cursor_rows, "%s, %s files, %s" % (
+        run_label(run), rd.human_bytes(key[2]), shape_head(run, key[4]))
+
+
+SHAPE_ROW = "cursor - email per file, atoms-kernel, measured"
+
+
+def shape_row(run, key):
+    """The argument's row on the chain shape: atoms-kernel cursor - email at
+    the table's file size, and the umem_add model's prediction."""
+    for b, size, files, pred, meas, loop in shape_difference(run):
+        if b == "atoms-kernel" and size == key[2]:
+            return (SHAPE_ROW, meas, "predicted %.0f (%d umem_add atoms x "
+                    "%.0f ns, null_umem_atom_ns marginal): measured / "
+                    "predicted %.2f; hot, %d files, one in flight"
+                    % (pred, rd.chain_atoms("cursor", size, key[3])[1],
+                       chain_costs(run, b)[2], meas / pred if pred else
+                       float("nan"), files))
+    return (SHAPE_ROW, None, "needs a run of both chain shapes with "
+            "atoms-kernel, and its null umem_add chain (a run of this "
+            "version)")
 
 
 def main(argv):
@@ -1089,8 +1266,8 @@ def main(argv):
     ch = Charts(outdir)
     tables = []
     for run in runs:
-        rows, source = draw_run(ch, run)
-        tables.append((source, rows))
+        rows, cursor_rows, source = draw_run(ch, run)
+        tables.append((source, rows, cursor_rows))
     ch.section = "History"
     chart_trend(ch, history)
     path = os.path.join(outdir, "report.html")

@@ -87,6 +87,32 @@ def human_bytes(n):
 # atom chains put a umem_add cursor atom after every read and every backend
 # read at an advancing cursor, which is the cursor shape.
 SHAPE_BEFORE_SHAPES = "cursor"
+# The argument's shape first (issue 15): the seed email's chain.
+SHAPE_ORDER = ["email", "cursor"]
+SHAPE_MEANING = {
+    "email": "every read into one buffer, as in the 2007 email",
+    "cursor": "reads at a cursor, a umem_add atom per block in chains",
+}
+
+
+def shape_key(s):
+    if s in SHAPE_ORDER:
+        return (0, SHAPE_ORDER.index(s), s)
+    return (1, 0, s)
+
+
+def reads_per_file(file_size, buf_size):
+    """read() calls per file: one per block and the one that sees EOF."""
+    return -(-file_size // buf_size) + 1 if buf_size else None
+
+
+def chain_atoms(shape, file_size, buf_size):
+    """(syscall atoms, umem_add atoms) per file of the email's chain in
+    SHAPE: open + reads + close, and under cursor one umem_add per block."""
+    reads = reads_per_file(file_size, buf_size)
+    if reads is None:
+        return None, None
+    return 2 + reads, (reads - 1 if shape == "cursor" else 0)
 
 
 class Config:
@@ -203,6 +229,8 @@ class Run:
         self.null_syscall_ns = finite(ns.get("median"))
         # backend -> {median, overhead_ns, ...}: the null-atom microbenchmark.
         self.null_atom_ns = doc.get("null_atom_ns") or {}
+        # The same for a chain of umem_add atoms (the cursor shape's).
+        self.null_umem_atom_ns = doc.get("null_umem_atom_ns") or {}
         configs = doc.get("configs")
         if not isinstance(configs, list):
             raise ResultsError("%s: no \"configs\" list" % path)

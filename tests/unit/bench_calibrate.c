@@ -49,5 +49,12 @@ int main(void)
 	check_stats("atoms-user: atom minus getppid", &atom.overhead, 0);
 	check_stats("atoms-user: a chain's fixed part", &atom.chain_fixed, 0);
 	CHECK(atom.per_atom.median > syscall_ns.median / 2);
+
+	/* The cursor shape's umem_add atom: the runner takes the chain. */
+	CHECK(null_umem_atom_measure(atoms_user_backend.run_chain, REPS,
+				     ITERS / NULL_CHAIN_ATOMS, &atom) == 0);
+	check_stats("atoms-user: umem_add atom", &atom.per_atom, 1);
+	check_stats("atoms-user: a umem_add atom after the first",
+		    &atom.marginal, 0);
 	return TEST_EXIT();
 }
