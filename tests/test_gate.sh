@@ -66,16 +66,16 @@ fi
 # 2. One extra syscall per file in baseline_sync.
 if gate syscall 1 --test-inject extra-syscall; then
 	has syscall 'NEW was run with --test-inject extra-syscall'
-	has syscall '^REGRESSION: baseline_sync hot 50 files 4KiB ns_per_file'
+	has syscall '^REGRESSION: baseline_sync/email hot 50 files 4KiB ns_per_file'
 	if [ "$(id -u)" = 0 ]; then
-		has syscall '^REGRESSION: baseline_sync hot 10 files 4KiB traced_syscalls_per_file 4 -> 5 '
+		has syscall '^REGRESSION: baseline_sync/email hot 10 files 4KiB traced_syscalls_per_file 4 -> 5 '
 	fi
 	lacks syscall '^REGRESSION: (atoms-kernel|clets-kernel)'
 fi
 
 # 3. A few percent more instructions per file in atoms-kernel.
 if gate spin 1 --test-inject spin=70; then
-	has spin '^REGRESSION: atoms-kernel hot 50 files 4KiB ns_per_file'
+	has spin '^REGRESSION: atoms-kernel/email hot 50 files 4KiB ns_per_file'
 	lacks spin '^REGRESSION: (baseline_sync|clets-kernel)'
 fi
 

@@ -10,6 +10,7 @@
  * close per file.
  *
  * EXTRA_SRCS: atoms/atoms_kernel.c atoms/atom_chain.c harness/file_buf.c
+ * EXTRA_SRCS: harness/inject.c
  */
 #include "backend_check.h"
 
