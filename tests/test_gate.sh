@@ -21,9 +21,10 @@ for t in python3 qemu-system-x86_64 debugfs; do
 		exit 77
 	fi
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_gate.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+# The scaffold of the tools' tests: $tmp, $fail, has/lacks, finish.
+tool=$top/harness/ci_gate.sh name=test_gate
+# shellcheck source=tests/tool_checks.sh
+. "$top/tests/tool_checks.sh"
 # The gate's own re-base rule is not under test here: a CI job must not
 # see a toolchain difference as the injected regression or hide it.
 unset SYSLETBENCH_GATE_REBASE
@@ -41,21 +42,6 @@ gate() {
 		return 1
 	fi
 }
-has() {
-	if ! grep -Eq -- "$2" "$tmp/$1.out"; then
-		echo "FAIL: $1: output lacks /$2/:"
-		sed 's/^/    /' "$tmp/$1.out"
-		fail=1
-	fi
-}
-lacks() {
-	if grep -Eq -- "$2" "$tmp/$1.out"; then
-		echo "FAIL: $1: output has /$2/:"
-		sed 's/^/    /' "$tmp/$1.out"
-		fail=1
-	fi
-}
-
 # 1. A clean run passes, host and guest.
 if gate clean 0; then
 	[ "$(grep -c '^RESULT: \(PASS\|RE-BASE\)' "$tmp/clean.out")" = 2 ] ||
@@ -83,8 +69,4 @@ fi
 gate refresh 2 --refresh --test-inject spin=70 &&
 	has refresh 'can never become the reference'
 
-if [ "$fail" = 0 ]; then
-	echo "PASS: test_gate"
-	exit 0
-fi
-exit 1
+finish
