@@ -19,6 +19,10 @@
 #
 # Option: --debug also merges config/debug.config (lockdep, atomic-sleep
 # checks, KASAN) and builds in a separate obj dir; for tests only.
+# Option: --bisect builds every prefix of the series (patch 1, 1-2, ...,
+# all) in its own cache dir (bisect/ in the cache, own src, obj and
+# ccache), reports the time of each and names the first prefix that does
+# not build (exit 1). Slow: for an occasional CI job, not for ctest.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,10 +32,12 @@ jobs=${JOBS:-$(nproc)}
 fragment=$here/config/guest.config
 fragments=("$fragment")
 flavour=""
+bisect=""
 case "${1:-}" in
 --debug) fragments+=("$here/config/debug.config"); flavour="-debug" ;;
+--bisect) bisect=1 ;;
 "") ;;
-*) echo "usage: kernel/build.sh [--debug]" >&2; exit 2 ;;
+*) echo "usage: kernel/build.sh [--debug|--bisect]" >&2; exit 2 ;;
 esac
 
 die() { echo "kernel/build.sh: error: $*" >&2; exit 1; }
@@ -46,6 +52,36 @@ done
 shopt -s nullglob
 patches=("$here"/patches/*.patch)
 shopt -u nullglob
+
+# --bisect: this script, run on each prefix of the series from a scratch
+# copy of kernel/ whose patches/ holds only that prefix. The prefixes
+# share one src/obj (each build rewrites only the files that changed)
+# and one ccache; their images are not kept.
+bisect_series() {
+	local scratch n total=${#patches[@]} start t0 image
+	[ "$total" -gt 0 ] || die "no patches to bisect"
+	scratch=$(mktemp -d)
+	trap 'rm -rf "$scratch"' EXIT
+	cp "$here/build.sh" "$scratch/"
+	ln -s "$here/config" "$scratch/config"
+	mkdir "$scratch/patches"
+	start=$(date +%s)
+	for ((n = 1; n <= total; n++)); do
+		ln -s "${patches[n - 1]}" "$scratch/patches/"
+		t0=$(date +%s)
+		if ! image=$(SYSLET_CACHE="$cache/bisect" "$scratch/build.sh" | tail -n 1); then
+			log "bisect: prefix 1-$n does not build: first bad patch $(basename "${patches[n - 1]}")"
+			return 1
+		fi
+		rm -rf "$(dirname "$image")"
+		log "bisect: prefix 1-$n builds ($(basename "${patches[n - 1]}"), $(( $(date +%s) - t0 )) s)"
+	done
+	log "bisect: all $total prefixes build ($(( $(date +%s) - start )) s)"
+}
+if [ -n "$bisect" ]; then
+	bisect_series
+	exit
+fi
 
 # Tarball version: the Debian package version when known, else size+mtime.
 version=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || true)
