@@ -56,20 +56,29 @@ shopt -u nullglob
 # --bisect: this script, run on each prefix of the series from a scratch
 # copy of kernel/ whose patches/ holds only that prefix. The prefixes
 # share one src/obj (each build rewrites only the files that changed)
-# and one ccache; their images are not kept.
+# and one ccache; their images are not kept. Options that the series
+# itself adds (CONFIG_SYSLET) leave the fragment until the prefix has
+# the patch that adds them, or the fragment check would fail.
 bisect_series() {
-	local scratch n total=${#patches[@]} start t0 image
+	local n sym total=${#patches[@]} start t0 image series_syms prefix_syms
 	[ "$total" -gt 0 ] || die "no patches to bisect"
-	scratch=$(mktemp -d)
-	trap 'rm -rf "$scratch"' EXIT
-	cp "$here/build.sh" "$scratch/"
-	ln -s "$here/config" "$scratch/config"
-	mkdir "$scratch/patches"
+	bisect_scratch=$(mktemp -d)
+	trap 'rm -rf "$bisect_scratch"' EXIT
+	cp "$here/build.sh" "$bisect_scratch/"
+	mkdir "$bisect_scratch/patches" "$bisect_scratch/config"
+	series_syms=$(sed -n 's/^+config \([A-Za-z0-9_]*\).*/\1/p' "${patches[@]}")
 	start=$(date +%s)
 	for ((n = 1; n <= total; n++)); do
-		ln -s "${patches[n - 1]}" "$scratch/patches/"
+		ln -s "${patches[n - 1]}" "$bisect_scratch/patches/"
+		prefix_syms=$(sed -n 's/^+config \([A-Za-z0-9_]*\).*/\1/p' \
+			"${patches[@]:0:n}")
+		cp "$fragment" "$bisect_scratch/config/"
+		for sym in $series_syms; do
+			grep -qx "$sym" <<<"$prefix_syms" ||
+				sed -i "/^CONFIG_$sym=/d" "$bisect_scratch/config/$(basename "$fragment")"
+		done
 		t0=$(date +%s)
-		if ! image=$(SYSLET_CACHE="$cache/bisect" "$scratch/build.sh" | tail -n 1); then
+		if ! image=$(SYSLET_CACHE="$cache/bisect" "$bisect_scratch/build.sh" | tail -n 1); then
 			log "bisect: prefix 1-$n does not build: first bad patch $(basename "${patches[n - 1]}")"
 			return 1
 		fi
