@@ -78,7 +78,11 @@ bisect_series() {
 				sed -i "/^CONFIG_$sym=/d" "$bisect_scratch/config/$(basename "$fragment")"
 		done
 		t0=$(date +%s)
-		if ! image=$(SYSLET_CACHE="$cache/bisect" "$bisect_scratch/build.sh" | tail -n 1); then
+		# No background "git gc --auto" in src: it would inherit the
+		# build lock and hold it while it repacks the whole tree.
+		if ! image=$(SYSLET_CACHE="$cache/bisect" GIT_CONFIG_COUNT=1 \
+			GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0 \
+			"$bisect_scratch/build.sh" | tail -n 1); then
 			log "bisect: prefix 1-$n does not build: first bad patch $(basename "${patches[n - 1]}")"
 			return 1
 		fi
