@@ -26,6 +26,10 @@
 # the fragment minus the options the series adds), for the test that shows
 # the guest suite fails there. It has its own source tree and obj dir, so
 # it never rewrites a file of the patched tree (nor its mtimes).
+# Option: --bisect builds every prefix of the series (patch 1, 1-2, ...,
+# all) in its own cache dir (bisect/ in the cache, own src, obj and
+# ccache), reports the time of each and names the first prefix that does
+# not build (exit 1). Slow: for an occasional CI job, not for ctest.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,12 +41,14 @@ fragments=("$fragment")
 flavour=""
 print_key=0
 stock=""
+bisect=""
 for arg in "$@"; do
 	case "$arg" in
 	--debug) fragments+=("$here/config/debug.config"); flavour="-debug" ;;
 	--stock) stock=1; flavour="-stock" ;;
 	--key) print_key=1 ;;
-	*) echo "usage: kernel/build.sh [--debug|--stock] [--key]" >&2; exit 2 ;;
+	--bisect) bisect=1 ;;
+	*) echo "usage: kernel/build.sh [--debug|--stock|--bisect] [--key]" >&2; exit 2 ;;
 	esac
 done
 
@@ -75,6 +81,49 @@ if [ -n "$stock" ]; then
 	done
 	fragments=("$stock_fragment")
 	patches=()
+fi
+
+# --bisect: this script, run on each prefix of the series from a scratch
+# copy of kernel/ whose patches/ holds only that prefix. The prefixes
+# share one src/obj (each build rewrites only the files that changed)
+# and one ccache; their images are not kept. Options that the series
+# itself adds (CONFIG_SYSLET) leave the fragment until the prefix has
+# the patch that adds them, or the fragment check would fail.
+bisect_series() {
+	local n sym total=${#patches[@]} start t0 image series_syms prefix_syms
+	[ "$total" -gt 0 ] || die "no patches to bisect"
+	bisect_scratch=$(mktemp -d)
+	trap 'rm -rf "$bisect_scratch"' EXIT
+	cp "$here/build.sh" "$bisect_scratch/"
+	mkdir "$bisect_scratch/patches" "$bisect_scratch/config"
+	series_syms=$(sed -n 's/^+config \([A-Za-z0-9_]*\).*/\1/p' "${patches[@]}")
+	start=$(date +%s)
+	for ((n = 1; n <= total; n++)); do
+		ln -s "${patches[n - 1]}" "$bisect_scratch/patches/"
+		prefix_syms=$(sed -n 's/^+config \([A-Za-z0-9_]*\).*/\1/p' \
+			"${patches[@]:0:n}")
+		cp "$fragment" "$bisect_scratch/config/"
+		for sym in $series_syms; do
+			grep -qx "$sym" <<<"$prefix_syms" ||
+				sed -i "/^CONFIG_$sym=/d" "$bisect_scratch/config/$(basename "$fragment")"
+		done
+		t0=$(date +%s)
+		# No background "git gc --auto" in src: it would inherit the
+		# build lock and hold it while it repacks the whole tree.
+		if ! image=$(SYSLET_CACHE="$cache/bisect" GIT_CONFIG_COUNT=1 \
+			GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0 \
+			"$bisect_scratch/build.sh" | tail -n 1); then
+			log "bisect: prefix 1-$n does not build: first bad patch $(basename "${patches[n - 1]}")"
+			return 1
+		fi
+		rm -rf "$(dirname "$image")"
+		log "bisect: prefix 1-$n builds ($(basename "${patches[n - 1]}"), $(( $(date +%s) - t0 )) s)"
+	done
+	log "bisect: all $total prefixes build ($(( $(date +%s) - start )) s)"
+}
+if [ -n "$bisect" ]; then
+	bisect_series
+	exit
 fi
 
 # Tarball version: the Debian package version when known, else size+mtime.
@@ -132,6 +181,8 @@ if [ ! -e "$src/.sysletbench-pristine" ] ||
 		git config user.email build@sysletbench
 		git config user.name sysletbench-build
 		git config core.autocrlf false
+		# No background gc: it would inherit the build lock and hold it.
+		git config gc.auto 0
 		git add -A -f .
 		git commit -q -m pristine
 		git tag -f pristine >/dev/null
