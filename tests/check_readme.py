@@ -222,10 +222,15 @@ def table_amortization(attrs):
     source, files = need(attrs, "source", "files")
     doc = run(source)
     null = doc["null_syscall_ns"]["median"]
+    configs = doc.get("configs", [])
+    shape = attrs.get("shape")
+    if shape is None and any("shape" in c for c in configs):
+        shape = "email"
     by_size = {}
-    for c in doc.get("configs", []):
+    for c in configs:
         if (c.get("cache") == "hot" and int(c.get("concurrency", 0)) == 1
-                and int(c.get("files", 0)) == int(files)):
+                and int(c.get("files", 0)) == int(files)
+                and (shape is None or c.get("shape", "cursor") == shape)):
             by_size.setdefault(int(c["file_size"]), {})[c["backend"]] = c
     rows = []
     for size in sorted(by_size):
