@@ -471,6 +471,9 @@ static void json_options(FILE *f, const struct bench_options *opt)
 	fputs(", ", f);
 	json_str(f, "test_inject",
 		 test_inject_describe(inject, sizeof(inject)));
+	/* Test only: such a run's samples must all be invalid. */
+	fprintf(f, ", \"test_short_file\": %s",
+		opt->test_short_file ? "true" : "false");
 	fputs("},\n", f);
 }
 

@@ -57,14 +57,20 @@ printf '%s\n' "$@" >"$work/bench.args"
 	"$build/bench-init" "$build/sysletbench-static:/bin/sysletbench" \
 	"$work/bench.args:/bench.args" >/dev/null
 
-grep -q '^bench-init: sysletbench exit 0' "$work/console.log" || {
+# A harness that ran but reported failed configurations (exit 1) still
+# wrote its results: keep them (they say what failed and why), then fail.
+status=0
+if ! grep -q '^bench-init: sysletbench exit 0' "$work/console.log"; then
 	echo "run_bench.sh: the guest run failed:" >&2
 	grep -E 'bench-init|sysletbench' "$work/console.log" | tail -5 >&2
-	exit 1
-}
+	grep -q '^bench-init: sysletbench exit 1' "$work/console.log" || exit 1
+	status=1
+fi
 debugfs -R "rdump /results $work" "$work/disk.img" >/dev/null 2>&1
-guest_dir=$(ls -d "$work"/results/*/ | head -n 1)
+guest_dir=$(ls -d "$work"/results/*/ 2>/dev/null | head -n 1)
 [ -n "$guest_dir" ] || { echo "run_bench.sh: no results on the guest disk" >&2; exit 1; }
 "$top/harness/guest/record_provenance.py" "$guest_dir" "$work/guest.json"
 "$top/harness/merge_results.py" "$host_dir" "$guest_dir" \
 	"$(qemu-system-x86_64 --version | head -n 1)"
+[ "$status" = 0 ] || echo "run_bench.sh: the guest's results are kept in $host_dir" >&2
+exit "$status"
