@@ -31,29 +31,6 @@ static uint64_t splitmix64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-void file_content_fill(void *buf, size_t len, uint64_t seed, size_t index)
-{
-	uint64_t state = seed * 0x2545f4914f6cdd1dULL + index;
-	unsigned char *out = buf;
-	uint64_t word;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		word = splitmix64(&state);
-		memcpy(out + i, &word, 8);
-	}
-	if (i < len) {
-		word = splitmix64(&state);
-		memcpy(out + i, &word, len - i);
-	}
-}
-
-void file_last_block(size_t size, size_t buf_size, size_t *off, size_t *len)
-{
-	*off = size ? (size - 1) / buf_size * buf_size : 0;
-	*len = size - *off;
-}
-
 /*
  * Bytes [off, off + len) of file index: the generator's state is a counter,
  * so word k is reached without generating the words before it.
@@ -73,6 +50,17 @@ static void file_content_range(unsigned char *out, size_t off, size_t len,
 		done += n;
 		skip = 0;
 	}
+}
+
+void file_content_fill(void *buf, size_t len, uint64_t seed, size_t index)
+{
+	file_content_range(buf, 0, len, seed, index);
+}
+
+void file_last_block(size_t size, size_t buf_size, size_t *off, size_t *len)
+{
+	*off = size ? (size - 1) / buf_size * buf_size : 0;
+	*len = size - *off;
 }
 
 int file_set_last_blocks(struct file_set *set, size_t buf_size)
