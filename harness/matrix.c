@@ -213,7 +213,6 @@ static int prove_sample(const struct config_result *cfg,
 	uint64_t want = s->files * set->size;
 	const char *counter = "rchar";
 
-	s->bytes_read = -1;
 	if (cfg->backend->reads_bypass_rchar) {
 		s->bytes_read = (int64_t)reported;
 		counter = "completion results";
@@ -255,12 +254,15 @@ static void sample_once(struct run_state *run, struct variant *v,
 
 	memset(s, 0, sizeof(*s));
 	s->rep = rep;
+	s->bytes_read = -1; /* uncounted until prove_sample() */
 	/* Hot files stay hot from the warm-up and earlier samples. */
 	if (cfg->cache == CACHE_HOT) {
 		s->cache.method = "warm";
 		s->cache.verified = 1;
 	} else if (cache_prepare(cfg->cache, set, &s->cache)) {
 		/* Unverified drop: record the rejection, keep no time. */
+		snprintf(s->invalid_reason, sizeof(s->invalid_reason), "%s",
+			 s->cache.why);
 		cfg->nsamples++;
 		return;
 	}
@@ -282,7 +284,6 @@ static void sample_once(struct run_state *run, struct variant *v,
 	if (cfg->cache != CACHE_HOT)
 		cache_proof_end(&s->cache, set);
 	s->files = (uint64_t)cfg->passes * set->count;
-	s->bytes_read = -1;
 	if (failed)
 		snprintf(s->invalid_reason, sizeof(s->invalid_reason), "%s",
 			 cfg->error);

@@ -406,7 +406,7 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 						"every sample rejected: ",
 				cfg->error[0] || !cfg->nsamples ?
 					"" :
-					cfg->samples[0].cache.why);
+					cfg->samples[0].invalid_reason);
 			continue;
 		}
 		fprintf(f, " | %.0f [%.0f-%.0f", st->median, st->ci_lo,
