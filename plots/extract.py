@@ -33,7 +33,8 @@ import sys
 from ci_level import ci_label, median_ci_level
 # Legend order and colours are shared with the matplotlib report, so that
 # a backend looks the same everywhere; unknown backends follow, sorted.
-from results_data import BACKEND_COLOR, backend_key, cache_key
+from results_data import (BACKEND_COLOR, SHAPE_BEFORE_SHAPES, SHAPE_MEANING,
+                          backend_key, cache_key)
 
 REQUIRED = ["target", "accel", "backend", "cache", "files", "file_size",
             "buf_size", "concurrency", "median_ns"]
@@ -102,12 +103,6 @@ def shape_label(label, shaped, shape):
     return what + (", " + label if label else "")
 
 
-SHAPE_MEANING = {
-    "email": "every read into one buffer, as in the 2007 email",
-    "cursor": "reads at a cursor, a umem_add atom per block in chains",
-}
-
-
 def main(argv):
     if len(argv) < 3:
         sys.stderr.write("usage: extract.py SUMMARY_CSV WORKDIR [LABEL]\n")
@@ -145,8 +140,7 @@ def main(argv):
                                  % (path, lineno))
                 continue
             r.update(ints)
-            # Before chain shapes every backend read at a cursor.
-            r["shape"] = r.get("shape") or "cursor"
+            r["shape"] = r.get("shape") or SHAPE_BEFORE_SHAPES
             rows.append(r)
         shaped = "shape" in cols
 

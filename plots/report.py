@@ -81,6 +81,7 @@ import matplotlib.ticker as ticker  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ci_level  # noqa: E402
 import results_data as rd  # noqa: E402
 from extract import crossing  # noqa: E402
 
@@ -189,14 +190,10 @@ def plain_log_y(axes):
 
 def ci_label(cs):
     """The CIs' real coverage, as the harness recorded it per
-    configuration: "95% CI", "75-97% CI", or "CI" when unrecorded."""
-    levels = sorted({round(100 * c.ci_level, 1) for c in cs
-                     if c.ci_level is not None})
-    if not levels:
-        return "CI"
-    if len(levels) == 1:
-        return "%g%% CI" % levels[0]
-    return "%g-%g%% CI" % (levels[0], levels[-1])
+    configuration, labelled as the harness does (plots/ci_level.py), or
+    "CI" when unrecorded."""
+    levels = [c.ci_level for c in cs if c.ci_level is not None]
+    return ci_level.ci_label(levels) if levels else "CI"
 
 
 def legend_below(fig, axes):
