@@ -60,6 +60,9 @@ import re
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "plots"))
+from ci_level import ci_label  # noqa: E402 (standard library only)
+from results_data import SHAPE_BEFORE_SHAPES  # noqa: E402
 SYNC = "baseline_sync"
 
 TABLE = re.compile(r"(<!-- table:(?P<kind>[\w-]+)(?P<attrs>[^>]*?)-->\n)"
@@ -106,15 +109,21 @@ def run(source):
     return _runs[source]
 
 
-def config(doc, source, backend, conc, cache, files, size, shape=None):
-    """One configuration; in a run with chain shapes, the email shape
-    unless another is named (a run without shapes has only cursor)."""
-    configs = doc.get("configs", [])
-    if shape is None and any("shape" in c for c in configs):
+def shape_filter(doc, shape):
+    """Whether a configuration is of the shape a block shows: in a run with
+    chain shapes the email shape unless another is named; a run without
+    shapes has one (SHAPE_BEFORE_SHAPES), so any configuration is."""
+    if shape is None and any("shape" in c for c in doc.get("configs", [])):
         shape = "email"
-    found = [c for c in configs
-             if c.get("backend") == backend
-             and (shape is None or c.get("shape", "cursor") == shape)
+    return lambda c: shape is None or \
+        c.get("shape", SHAPE_BEFORE_SHAPES) == shape
+
+
+def config(doc, source, backend, conc, cache, files, size, shape=None):
+    """One configuration (of the shape shape_filter() picks)."""
+    of_shape = shape_filter(doc, shape)
+    found = [c for c in doc.get("configs", [])
+             if c.get("backend") == backend and of_shape(c)
              and int(c.get("concurrency", 0)) == int(conc)
              and c.get("cache") == cache
              and int(c.get("files", 0)) == int(files)
@@ -139,10 +148,6 @@ def size_name(n):
     return "%d KiB" % (n // 1024) if n % 1024 == 0 else "%d B" % n
 
 
-def level_name(level):
-    return "%g%%" % round(100 * float(level), 2)
-
-
 def median_ci(c):
     """'6512 [6494-6521]' and the CI's level."""
     st = c.get("ns_per_file") or {}
@@ -161,11 +166,12 @@ def ratio(c):
 
 
 def level_note(levels):
-    """The header's words for the CIs' level(s)."""
-    levels = sorted(set(level_name(x) for x in levels if x is not None))
+    """The header's words for the CIs' level(s), labelled as the harness
+    labels them (rounded down: nothing under 95% reads as 95%)."""
+    levels = [x for x in levels if x is not None]
     if not levels:
         return "median ns/file"
-    return "median ns/file [%s CI]" % "/".join(levels)
+    return "median ns/file [%s]" % ci_label(levels)
 
 
 def render_rows(head, align, rows):
@@ -175,20 +181,27 @@ def render_rows(head, align, rows):
     return "\n".join(out) + "\n"
 
 
-def table_cache(attrs):
-    source, files, size = need(attrs, "source", "files", "size")
+def median_rows(attrs, source, files, columns):
+    """Per rows= entry: the median with its CI and the ratio to the loop
+    for each (cache, size) column; and the header's words for the CIs."""
     doc = run(source)
     rows, levels = [], []
     for backend, conc in rows_of(attrs):
         row = [backend, str(conc)]
-        for cache in ("hot", "cold"):
+        for cache, size in columns:
             c = config(doc, source, backend, conc, cache, files, size,
                        attrs.get("shape"))
             text, level = median_ci(c)
             levels.append(level)
             row += [text, ratio(c)]
         rows.append(row)
-    what = level_note(levels)
+    return rows, level_note(levels)
+
+
+def table_cache(attrs):
+    source, files, size = need(attrs, "source", "files", "size")
+    rows, what = median_rows(attrs, source, files,
+                             [("hot", size), ("cold", size)])
     return render_rows(["backend", "in flight", "hot, " + what, "vs sync",
                         "cold, " + what, "vs sync"],
                        ["---", "---:", "---:", "---:", "---:", "---:"],
@@ -199,18 +212,8 @@ def table_sizes(attrs):
     source, files, cache, sizes = need(attrs, "source", "files", "cache",
                                        "sizes")
     sizes = sizes.split(",")
-    doc = run(source)
-    rows, levels = [], []
-    for backend, conc in rows_of(attrs):
-        row = [backend, str(conc)]
-        for size in sizes:
-            c = config(doc, source, backend, conc, cache, files, size,
-                       attrs.get("shape"))
-            text, level = median_ci(c)
-            levels.append(level)
-            row += [text, ratio(c)]
-        rows.append(row)
-    what = level_note(levels)
+    rows, what = median_rows(attrs, source, files,
+                             [(cache, size) for size in sizes])
     head = ["backend", "in flight"]
     for size in sizes:
         head += ["%s, %s" % (size_name(size), what), "vs sync"]
@@ -222,15 +225,11 @@ def table_amortization(attrs):
     source, files = need(attrs, "source", "files")
     doc = run(source)
     null = doc["null_syscall_ns"]["median"]
-    configs = doc.get("configs", [])
-    shape = attrs.get("shape")
-    if shape is None and any("shape" in c for c in configs):
-        shape = "email"
+    of_shape = shape_filter(doc, attrs.get("shape"))
     by_size = {}
-    for c in configs:
+    for c in doc.get("configs", []):
         if (c.get("cache") == "hot" and int(c.get("concurrency", 0)) == 1
-                and int(c.get("files", 0)) == int(files)
-                and (shape is None or c.get("shape", "cursor") == shape)):
+                and int(c.get("files", 0)) == int(files) and of_shape(c)):
             by_size.setdefault(int(c["file_size"]), {})[c["backend"]] = c
     rows = []
     for size in sorted(by_size):
