@@ -8,16 +8,8 @@
 #   tests/guest/test_guest_read_proof.sh BUILD_DIR
 # Exit: 0 pass, 1 fail, 77 skip (no QEMU or debugfs here).
 set -u
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build=$(cd "${1:?usage: test_guest_read_proof.sh BUILD_DIR}" && pwd)
-for t in qemu-system-x86_64 debugfs python3; do
-	command -v "$t" >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# A host run to merge into (the smallest there is).
-host=$("$build/sysletbench" run -q -d "$tmp/data" -o "$tmp/results" -n 1 \
-	-c hot -r 1 -w 1 -b baseline_sync) || { echo "FAIL: host run"; exit 1; }
+# shellcheck source=tests/guest/guest_bench.sh
+. "$(dirname "${BASH_SOURCE[0]}")/guest_bench.sh"
 GUEST_ACCEL=tcg "$top/harness/guest/run_bench.sh" "$build" "$host" -- \
 	-n 10 -s 4K,5000 -c hot -j 1,4 -r 2 -m 1 --shapes email,cursor \
 	--test-short-file -b baseline_sync,atoms-kernel,clets-kernel \
