@@ -65,21 +65,35 @@ shopt -s nullglob
 patches=("$here"/patches/*.patch)
 shopt -u nullglob
 
-# The stock flavour: no patches, and the fragment without the Kconfig
-# symbols the series defines (stock olddefconfig would drop them, and the
-# fragment check below would then refuse the build).
+# The Kconfig symbols that the given patches define.
+series_symbols() {
+	cat "$@" /dev/null |
+		sed -n 's/^+\(menu\)\{0,1\}config \([A-Za-z0-9_]*\).*/\2/p' |
+		sort -u
+}
+
+# A copy of the fragment in DIR without the options of the symbols given
+# after it: a kernel without the patch that defines a symbol drops its
+# option, and the fragment check below would then refuse the build.
+fragment_without() {
+	local copy sym
+	copy=$1/$(basename "$fragment")
+	shift
+	cp "$fragment" "$copy"
+	for sym in "$@"; do
+		sed -i -e "/^CONFIG_$sym=/d" -e "/^# CONFIG_$sym is not set/d" \
+			"$copy"
+	done
+}
+
+# The stock flavour: no patches, and the fragment without the options of
+# the symbols the series defines.
 if [ -n "$stock" ]; then
 	stock_dir=$(mktemp -d "${TMPDIR:-/tmp}/sysletbench-stock.XXXXXX")
 	trap 'rm -rf "$stock_dir"' EXIT
-	stock_fragment=$stock_dir/$(basename "$fragment")
-	series_syms=$(cat "${patches[@]}" /dev/null |
-		sed -n 's/^+\(menu\)\{0,1\}config \([A-Z0-9_]*\)$/\2/p' | sort -u)
-	cp "$fragment" "$stock_fragment"
-	for sym in $series_syms; do
-		sed -i -e "/^CONFIG_$sym=/d" -e "/^# CONFIG_$sym is not set/d" \
-			"$stock_fragment"
-	done
-	fragments=("$stock_fragment")
+	# shellcheck disable=SC2046 # one word per symbol
+	fragment_without "$stock_dir" $(series_symbols "${patches[@]}")
+	fragments=("$stock_dir/$(basename "$fragment")")
 	patches=()
 fi
 
@@ -90,28 +104,23 @@ fi
 # itself adds (CONFIG_SYSLET) leave the fragment until the prefix has
 # the patch that adds them, or the fragment check would fail.
 bisect_series() {
-	local n sym total=${#patches[@]} start t0 image series_syms prefix_syms
+	local n total=${#patches[@]} start t0 image series_syms prefix_syms
+	local missing
 	[ "$total" -gt 0 ] || die "no patches to bisect"
 	bisect_scratch=$(mktemp -d)
 	trap 'rm -rf "$bisect_scratch"' EXIT
 	cp "$here/build.sh" "$bisect_scratch/"
 	mkdir "$bisect_scratch/patches" "$bisect_scratch/config"
-	series_syms=$(sed -n 's/^+config \([A-Za-z0-9_]*\).*/\1/p' "${patches[@]}")
+	series_syms=$(series_symbols "${patches[@]}")
 	start=$(date +%s)
 	for ((n = 1; n <= total; n++)); do
 		ln -s "${patches[n - 1]}" "$bisect_scratch/patches/"
-		prefix_syms=$(sed -n 's/^+config \([A-Za-z0-9_]*\).*/\1/p' \
-			"${patches[@]:0:n}")
-		cp "$fragment" "$bisect_scratch/config/"
-		for sym in $series_syms; do
-			grep -qx "$sym" <<<"$prefix_syms" ||
-				sed -i "/^CONFIG_$sym=/d" "$bisect_scratch/config/$(basename "$fragment")"
-		done
+		prefix_syms=$(series_symbols "${patches[@]:0:n}")
+		missing=$(comm -23 <(echo "$series_syms") <(echo "$prefix_syms"))
+		# shellcheck disable=SC2086 # one word per symbol
+		fragment_without "$bisect_scratch/config" $missing
 		t0=$(date +%s)
-		# No background "git gc --auto" in src: it would inherit the
-		# build lock and hold it while it repacks the whole tree.
-		if ! image=$(SYSLET_CACHE="$cache/bisect" GIT_CONFIG_COUNT=1 \
-			GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0 \
+		if ! image=$(SYSLET_CACHE="$cache/bisect" \
 			"$bisect_scratch/build.sh" | tail -n 1); then
 			log "bisect: prefix 1-$n does not build: first bad patch $(basename "${patches[n - 1]}")"
 			return 1
