@@ -294,7 +294,7 @@ def compare(base, new, opt):
 def sort_key(k):
     target, accel, backend, shape, files, fsize, bsize, cache, conc = k
     return (target, accel, fsize, bsize, rd.cache_key(cache), files,
-            rd.backend_key(backend), shape != "email", conc)
+            rd.backend_key(backend), rd.shape_key(shape), conc)
 
 
 # ---- output --------------------------------------------------------------
