@@ -14,8 +14,11 @@
 # one hot file and then on two; a backend's column is the second file's
 # cost, its user-space side (the chain's slot, the clet's stack pool and
 # shim, glibc's wrappers) included, as in the benchmark's ns per file.
+# With --backends, --size BYTES sets the file's size (4096; read 4 KiB at a
+# time, so the per-read costs show) and --email the email chain shape
+# (every block into one buffer; default: the cursor shape).
 #
-#   kernel/profile/insn-profile.sh [--backends] [--out FILE]
+#   kernel/profile/insn-profile.sh [--backends [--size BYTES] [--email]] [--out FILE]
 #
 # Needs gdb, and vmlinux + System.map beside the cached bzImage (kernel/
 # build.sh keeps them; an image cached by an older build.sh: rebuild it
@@ -24,16 +27,19 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-out="" backends=0
+out="" backends=0 size=4096 shape=CHAIN_SHAPE_CURSOR
 die() { echo "insn-profile: error: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) out=$2; shift 2 ;;
 	--backends) backends=1; shift ;;
-	*) echo "usage: insn-profile.sh [--backends] [--out FILE]" >&2; exit 2 ;;
+	--size) size=$2; shift 2 ;;
+	--email) shape=CHAIN_SHAPE_EMAIL; shift ;;
+	*) echo "usage: insn-profile.sh [--backends [--size BYTES] [--email]] [--out FILE]" >&2; exit 2 ;;
 	esac
 done
+[[ "$size" =~ ^[1-9][0-9]*$ ]] || { echo "insn-profile: --size takes a byte count" >&2; exit 2; }
 for t in gdb qemu-system-x86_64 cpio gzip gcc; do
 	command -v "$t" >/dev/null || die "$t is not installed"
 done
@@ -49,18 +55,20 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/insn-profile.XXXXXX")
 # The guest runs in its own session, so that it dies with this script.
 trap 'kill -- "-${guest_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 srcs=("$here/profile_file.c")
-labels=syscalls,chain,clet paired=0 what="hot 4 KiB file"
+labels=syscalls,chain,clet paired=0 what="hot 4 KiB file" defs=()
 if [ "$backends" = 1 ]; then
 	srcs=("$here/profile_backends.c" "$top/baseline_sync/baseline_sync.c"
 		"$top/atoms/atoms_kernel.c" "$top/clets/clets_kernel.c")
 	labels=baseline_sync,atoms-kernel,clets-kernel paired=1
-	what="one more hot 4 KiB file per backend run()"
+	defs=(-DFILE_SIZE="$size" -DPROFILE_SHAPE="$shape")
+	what="one more hot $size-byte file per backend run(), ${shape#CHAIN_SHAPE_} shape"
 fi
 # -O2 as the harness's RelWithDebInfo build.
 gcc -static -O2 -Wall -Wextra -I"$top" -I"$top/atoms" -o "$work/init" \
+	"${defs[@]}" \
 	"${srcs[@]}" "$top/atoms/atom_chain.c" \
 	"$top/clets/clet_kernel.c" "$top/clets/clet_sys.c" \
-	"$top/clets/file_clet.c" "$top/harness/file_buf.c"
+	"$top/clets/file_clet.c" "$top/harness/file_buf.c" "$top/harness/inject.c"
 
 # A free TCP port for the gdbstub.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -2,7 +2,8 @@
 /*
  * Guest /init for `kernel/profile/insn-profile.sh --backends`: the
  * harness's own backends (baseline_sync, atoms-kernel, clets-kernel), each
- * through its run() on one hot 4 KiB file, then on two, each run bracketed
+ * through its run() on one hot file (4 KiB unless --size), read 4 KiB at a
+ * time, then on two, each run bracketed
  * by getppid markers. The gdb script takes the difference of the two runs
  * as the cost of one file: what the benchmark's per-file figure holds,
  * without the per-run() work (setup checks, the syslet_info handshakes)
@@ -17,8 +18,15 @@
 #include "atoms/raw_syscall.h"
 #include "harness/backend.h"
 
-#define ROUNDS	  4
+#define ROUNDS 4
+/* insn-profile.sh --size and --email set these. */
+#ifndef FILE_SIZE
 #define FILE_SIZE 4096
+#endif
+#ifndef PROFILE_SHAPE
+#define PROFILE_SHAPE CHAIN_SHAPE_CURSOR
+#endif
+#define READ_SIZE 4096
 
 extern const struct backend baseline_sync_backend, atoms_kernel_backend,
 	clets_kernel_backend;
@@ -40,7 +48,7 @@ static void file_done(void *cookie, size_t file_index, const void *buf,
 
 int main(void)
 {
-	static const char *const paths[] = { "/profile-4k-a", "/profile-4k-b" };
+	static const char *const paths[] = { "/profile-a", "/profile-b" };
 	static const struct backend *const backends[] = {
 		&baseline_sync_backend,
 		&atoms_kernel_backend,
@@ -49,8 +57,9 @@ int main(void)
 	static char data[FILE_SIZE];
 	const struct backend_params params = {
 		.concurrency = 1,
-		.buf_size = FILE_SIZE,
-		.file_buf_cap = 2 * FILE_SIZE,
+		.buf_size = READ_SIZE,
+		.file_buf_cap = FILE_SIZE + READ_SIZE,
+		.shape = PROFILE_SHAPE,
 	};
 	struct backend_counters counters = { 0 };
 	void *ctx[3];
