@@ -74,6 +74,12 @@ struct backend {
 	 * the kernel's completion results.
 	 */
 	int reads_bypass_rchar;
+	/*
+	 * The floor (baseline_sync/empty.c): it makes no system call and
+	 * reads nothing, so the harness checks no bytes of it, runs it hot
+	 * only, and proves instead that its samples read nothing.
+	 */
+	int reads_nothing;
 	/* 1 if it can run here; else 0 and a reason in why. */
 	int (*available)(char *why, size_t why_len);
 	/* Returns a context (rings, pools, spares) or NULL with errno set. */

@@ -13,6 +13,7 @@ extern const struct backend atoms_uring_backend;
 extern const struct backend atoms_kernel_backend;
 extern const struct backend clets_threads_backend;
 extern const struct backend clets_kernel_backend;
+extern const struct backend empty_backend;
 
 /* One backend a line, in the order the harness runs and reports them. */
 /* clang-format off */
@@ -23,6 +24,7 @@ const struct backend *const backends[] = {
 	&atoms_kernel_backend,
 	&clets_threads_backend,
 	&clets_kernel_backend,
+	&empty_backend,
 };
 /* clang-format on */
 

@@ -10,7 +10,10 @@
  * first warm-up checks every last block. Timed samples check status and
  * byte counts only, so that hashing does not inflate the timings, unless
  * --verify-all asks for full checks throughout; after the timed region
- * each sample gets the read proof (read_proof.h).
+ * each sample gets the read proof (read_proof.h). The floor (a backend
+ * that reads nothing, backend.h) has no bytes to check: it runs hot only,
+ * is verified when its counted pass made no system call, and a sample of
+ * it is proven when it read nothing.
  *
  * Isolation: unless --one-process, each backend of a group runs in a
  * worker process of its own (worker.h), forked from this one, which never
@@ -210,7 +213,7 @@ static int prove_sample(const struct config_result *cfg,
 			const struct done_check *last_run, uint64_t reported,
 			int64_t counted, struct sample *s)
 {
-	uint64_t want = s->files * set->size;
+	uint64_t want = cfg->backend->reads_nothing ? 0 : s->files * set->size;
 	const char *counter = "rchar";
 
 	if (cfg->backend->reads_bypass_rchar) {
@@ -227,6 +230,8 @@ static int prove_sample(const struct config_result *cfg,
 			 (unsigned long long)want);
 		return 0;
 	}
+	if (cfg->backend->reads_nothing)
+		return 1;
 	if (!last_run->last_buf ||
 	    !last_block_matches(set, cfg->shape, last_run->last_buf,
 				last_run->last_index)) {
@@ -350,9 +355,10 @@ static void warm_up(struct run_state *run, struct variant *v,
 	unsigned int w;
 	uint64_t t0, best = 0, spent,
 		     half_sample_ns = run->opt.min_sample_ms * 500000ULL;
-	int failed;
+	int nothing = cfg->backend->reads_nothing, failed;
+	size_t checked;
 
-	if (cfg->shape != CHAIN_SHAPE_CURSOR &&
+	if (cfg->shape != CHAIN_SHAPE_CURSOR && !nothing &&
 	    verify_in_cursor_shape(run, v, set))
 		return;
 	/* The first warm-up is the verified, syscall-counted pass. */
@@ -361,7 +367,7 @@ static void warm_up(struct run_state *run, struct variant *v,
 		cache_prepare(cfg->cache, set, &report);
 		counters_begin(w == 0);
 		failed = run_once(v, set, (const char *const *)set->paths,
-				  cfg->shape, w == 0, &bc, NULL);
+				  cfg->shape, w == 0 && !nothing, &bc, NULL);
 		counters_end(&ctr);
 		if (failed)
 			return;
@@ -371,11 +377,17 @@ static void warm_up(struct run_state *run, struct variant *v,
 			cfg->counted_traced_syscalls = ctr.value[CTR_SYSCALLS];
 		}
 	}
-	/* In the email shape: the cursor pass's files, then last blocks. */
-	cfg->verified =
-		!cfg->error[0] &&
-		cfg->files_checked ==
-			set->count * (cfg->shape == CHAIN_SHAPE_CURSOR ? 1 : 2);
+	/*
+	 * In the email shape: the cursor pass's files, then last blocks. The
+	 * floor: no system call of its own, none traced where traced.
+	 */
+	checked = set->count * (cfg->shape == CHAIN_SHAPE_CURSOR ? 1 : 2);
+	if (nothing)
+		cfg->verified = !cfg->error[0] &&
+				cfg->counted_own_syscalls == 0 &&
+				cfg->counted_traced_syscalls <= 0;
+	else
+		cfg->verified = !cfg->error[0] && cfg->files_checked == checked;
 	/*
 	 * Hot passes are sized from the fastest of passes timed as the
 	 * samples are (the checked, traced warm-up costs more per file),
@@ -435,6 +447,9 @@ static size_t variants_for(struct run_state *run, const struct file_set *set,
 
 	for (b = 0; b < opt->nbackends; b++) {
 		be = opt->backends[b];
+		/* The floor reads nothing: no cache state to measure. */
+		if (be->reads_nothing && cache != CACHE_HOT)
+			continue;
 		for (sh = 0; sh < opt->nshapes; sh++) {
 			for (c = 0; c < (be->is_async ? opt->nconcurrency : 1);
 			     c++) {

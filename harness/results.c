@@ -128,9 +128,11 @@ void results_summarise(struct run_state *run, size_t first, size_t n)
 		struct config_result *cfg = &run->configs[i];
 		const struct config_result *sync = find_sync(run, cfg);
 
-		cfg->speedup_vs_sync = sync ? sync->ns_per_file.median /
+		/* The floor is no contender: its share is in summary.md. */
+		cfg->speedup_vs_sync = sync && !cfg->backend->reads_nothing ?
+					       sync->ns_per_file.median /
 						       cfg->ns_per_file.median :
-					      NAN;
+					       NAN;
 	}
 }
 
@@ -319,6 +321,44 @@ static void md_num(FILE *f, double v, const char *fmt)
 		fprintf(f, fmt, v);
 }
 
+/*
+ * The floor beside baseline_sync: per configuration of the floor (hot),
+ * its ns per file and its share of baseline_sync's in the same shape, set
+ * and cache, i.e. how much of the loop's time per file is the harness.
+ */
+static void write_floor_md(FILE *f, const struct run_state *run)
+{
+	const struct config_result *cfg, *sync;
+	int header = 0;
+	size_t i;
+
+	for (i = 0; i < run->nconfigs; i++) {
+		cfg = &run->configs[i];
+		if (!cfg->backend->reads_nothing || !has_numbers(cfg))
+			continue;
+		if (!header++)
+			fprintf(f,
+				"\nThe floor (%s: the harness's own cost per "
+				"file, no system calls):\n\n"
+				"| shape | files | size | floor ns/file | "
+				"baseline_sync ns/file | floor share of "
+				"baseline_sync (medians) |\n|---|---:|---:|---:|---:|---:|\n",
+				cfg->backend->name);
+		sync = find_sync(run, cfg);
+		fprintf(f, "| %s | %zu | %zu | %.0f [%.0f-%.0f]",
+			chain_shape_name(cfg->shape), cfg->files,
+			cfg->file_size, cfg->ns_per_file.median,
+			cfg->ns_per_file.ci_lo, cfg->ns_per_file.ci_hi);
+		if (sync && has_numbers(sync))
+			fprintf(f, " | %.0f | %.1f%% |\n",
+				sync->ns_per_file.median,
+				100 * cfg->ns_per_file.median /
+					sync->ns_per_file.median);
+		else
+			fputs(" | n/a | n/a |\n", f);
+	}
+}
+
 static void write_summary_md(FILE *f, const struct run_state *run)
 {
 	struct sysinfo_meta meta;
@@ -427,6 +467,7 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 			fprintf(f, " %.2f", cfg->traced_syscalls_per_file);
 		fputs(" |\n", f);
 	}
+	write_floor_md(f, run);
 }
 
 static void json_options(FILE *f, const struct bench_options *opt)
