@@ -86,8 +86,8 @@ static int empty_run(void *opaque, const char *const *paths, size_t count,
 
 	(void)counters; /* no crossings, no atoms, no upcalls */
 	for (i = 0; i < count; i++)
-		done(cookie, i, ctx->buf, (uint64_t)empty_read_file(ctx, paths[i]),
-		     0);
+		done(cookie, i, ctx->buf,
+		     (uint64_t)empty_read_file(ctx, paths[i]), 0);
 	return 0;
 }
 
