@@ -72,8 +72,10 @@ gcc -static -O2 -Wall -Wextra -I"$top" -I"$top/atoms" -o "$work/init" \
 
 # A free TCP port for the gdbstub.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Single-stepping takes minutes per 4 KiB of file on a loaded host.
+steps_timeout=$((240 * ((size + 4095) / 4096)))
 setsid "$top/kernel/guest/run-guest.sh" --kernel "$kernel" --accel tcg --smp 1 \
-	--gdb "$port" --timeout 300 --log "$work/console.log" "$work/init" \
+	--gdb "$port" --timeout $((steps_timeout + 60)) --log "$work/console.log" "$work/init" \
 	</dev/null >/dev/null 2>&1 &
 guest_pid=$!
 # The gdbstub listens once the initramfs and the disk are made. Wait for
@@ -87,7 +89,7 @@ nm "$work/init" >"$work/init.map"
 PROFILE_SYSTEM_MAP=$image_dir/System.map PROFILE_OUT=$work/report.txt \
 	PROFILE_USER_MAP=$work/init.map PROFILE_LABELS=$labels \
 	PROFILE_PAIRED=$paired \
-	PROFILE_GDB=127.0.0.1:$port timeout 240 \
+	PROFILE_GDB=127.0.0.1:$port timeout "$steps_timeout" \
 	gdb -q -batch -x "$here/insn_profile.py" "$image_dir/vmlinux" \
 	>"$work/gdb.log" 2>&1 || true
 [ -s "$work/report.txt" ] || {
