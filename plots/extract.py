@@ -33,8 +33,8 @@ import sys
 from ci_level import ci_label, median_ci_level
 # Legend order and colours are shared with the matplotlib report, so that
 # a backend looks the same everywhere; unknown backends follow, sorted.
-from results_data import (BACKEND_COLOR, SHAPE_BEFORE_SHAPES, SHAPE_MEANING,
-                          backend_key, cache_key)
+from results_data import (BACKEND_COLOR, FLOOR, SHAPE_BEFORE_SHAPES,
+                          SHAPE_MEANING, backend_key, cache_key)
 
 REQUIRED = ["target", "accel", "backend", "cache", "files", "file_size",
             "buf_size", "concurrency", "median_ns"]
@@ -403,7 +403,7 @@ def write_group(gdir, name, target, accel, fs, buf, rows, label):
                                                      or 0)))
                 ylo.append(lo)
                 yhi.append(hi)
-                if v != SYNC:
+                if v not in (SYNC, FLOOR):
                     s = num(r.get("speedup_vs_sync"))
                     if s is None and f in sync_med:
                         s = sync_med[f] / m

@@ -347,7 +347,8 @@ def chart_speedup(ch, name, head, cs, xkey="files"):
     caches = caches_of(cs)
     sync = {(c.cache, getattr(c, xkey)): c.median_ns for c in cs
             if c.backend == SYNC}
-    if not sync:
+    # Nothing to compare: baseline_sync and the floor only.
+    if not sync or all(c.backend in (SYNC, rd.FLOOR) for c in cs):
         return
     xs = {getattr(c, xkey) for c in cs}
     fig, axes = plt.subplots(1, len(caches), figsize=(max(7.5, 5.2 * len(caches)), 4.6),
@@ -357,15 +358,16 @@ def chart_speedup(ch, name, head, cs, xkey="files"):
         ax.set_title(CACHE_TITLE.get(cache, cache))
         ax.grid(True, which="both", alpha=0.3)
         if len(xs) == 1:
-            one_point_axes(ax, [c for c in cs if c.backend != SYNC], cache,
+            one_point_axes(ax, [c for c in cs if c.backend not in
+                                (SYNC, rd.FLOOR)], cache,
                            lambda c: (sync[(c.cache, getattr(c, xkey))] /
                                       c.median_ns, None),
                            "baseline_sync median / variant median")
             continue
         for v, pts in by_variant(cs, xkey).items():
             sel = sorted((x, c) for (ca, x), c in pts.items()
-                         if ca == cache and c.backend != SYNC
-                         and (ca, x) in sync)
+                         if ca == cache and c.backend not in
+                         (SYNC, rd.FLOOR) and (ca, x) in sync)
             if not sel:
                 continue
             ax.plot([x for x, _ in sel],
@@ -539,6 +541,36 @@ def shape_table(ch, run):
                  "(null_umem_atom_ns); measured: the backend's cursor "
                  "median - its email median. The loop's own difference "
                  "(reads at a cursor vs into one buffer) is beside it.")
+
+
+def floor_table(ch, run):
+    """The floor beside baseline_sync: per hot configuration of the empty
+    backend, its ns per file and its share of baseline_sync's (same shape,
+    files, size), as summary.md prints them."""
+    by = {(c.backend, c.shape, c.file_size, c.files, c.buf_size): c
+          for c in run.configs if c.cache == "hot" and c.median_ns}
+    rows = []
+    for (b, shape, size, files, buf), c in sorted(
+            by.items(), key=lambda kv: (rd.shape_key(kv[0][1]),
+                                        kv[0][2:])):
+        if b != rd.FLOOR:
+            continue
+        sync = by.get((SYNC, shape, size, files, buf))
+        rows.append((shape, rd.human_bytes(size), files, c.median_ns,
+                     sync.median_ns if sync else None,
+                     "%.1f%%" % (100 * c.median_ns / sync.median_ns)
+                     if sync else None))
+    if rows:
+        ch.add_table("Floor", "%s: the floor (%s), hot, one in flight"
+                     % (run_label(run), rd.FLOOR),
+                     ["shape", "file size", "files", "floor ns/file",
+                      "baseline_sync ns/file", "floor share of "
+                      "baseline_sync"], rows,
+                     "The floor walks the same paths with baseline_sync's "
+                     "loop and per-file bookkeeping (the harness's done() "
+                     "callback, the backend's counters and hooks) but makes "
+                     "no system call: what the harness itself costs per "
+                     "file, inside every backend's figure.")
 
 
 def hot_at(cs, backend, files, conc=1):
@@ -1206,6 +1238,7 @@ def draw_run(ch, run):
         chart_model(ch, name, head, cs, run)
         chart_decomposition(ch, name, head, cs, run)
     shape_table(ch, run)
+    floor_table(ch, run)
     key, cs = primary_group(groups)
     rows = lkml_table(run, cs)
     cursor = groups.get(key[:4] + ("cursor",)) if key[4] != "cursor" \

@@ -14,6 +14,9 @@ import os
 
 SCHEMA = "sysletbench-results/1"
 SYNC = "baseline_sync"
+# The floor (baseline_sync/empty.c): the harness's own cost per file, no
+# system calls; shown beside baseline_sync, never as a contender.
+FLOOR = "empty"
 
 # Legend order and Okabe-Ito colours (colour-blind safe), as in the gnuplot
 # run charts (plots/extract.py), so that a backend looks the same everywhere.
