@@ -72,8 +72,9 @@ gcc -static -O2 -Wall -Wextra -I"$top" -I"$top/atoms" -o "$work/init" \
 
 # A free TCP port for the gdbstub.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# Single-stepping takes minutes per 4 KiB of file on a loaded host.
-steps_timeout=$((240 * ((size + 4095) / 4096)))
+# Single-stepping takes minutes per 4 KiB of file, more on a loaded host
+# (PROFILE_TIMEOUT=SECONDS gives gdb longer).
+steps_timeout=${PROFILE_TIMEOUT:-$((240 * ((size + 4095) / 4096)))}
 setsid "$top/kernel/guest/run-guest.sh" --kernel "$kernel" --accel tcg --smp 1 \
 	--gdb "$port" --timeout $((steps_timeout + 60)) --log "$work/console.log" "$work/init" \
 	</dev/null >/dev/null 2>&1 &
