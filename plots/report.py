@@ -538,9 +538,16 @@ def shape_table(ch, run):
                   for b, size, files, p, m, loop in rows],
                  "Predicted: the cursor shape's extra umem_add atoms "
                  "(one per block) x the backend's umem_add marginal cost "
-                 "(null_umem_atom_ns); measured: the backend's cursor "
-                 "median - its email median. The loop's own difference "
-                 "(reads at a cursor vs into one buffer) is beside it.")
+                 "(null_umem_atom_ns, chains of umem_add atoms that store "
+                 "no result, as the chain's; runs from before issue 15's "
+                 "calibration change stored one, 7 ns per atom of "
+                 "atoms-kernel under icount, and predict ~7% high); "
+                 "measured: the backend's cursor median - its email "
+                 "median. The loop's own difference (reads at a cursor vs "
+                 "into one buffer) is beside it: how far two "
+                 "configurations doing the same work differ in this run, "
+                 "against which a difference of one atom (one block per "
+                 "file) is to be read.")
 
 
 def floor_table(ch, run):
