@@ -16,9 +16,13 @@
 # shim, glibc's wrappers) included, as in the benchmark's ns per file.
 # With --backends, --size BYTES sets the file's size (4096; read 4 KiB at a
 # time, so the per-read costs show) and --email the email chain shape
-# (every block into one buffer; default: the cursor shape).
+# (every block into one buffer; default: the cursor shape);
+# --private-files gives the profiled round a file table of its own, as if
+# the parked syslet spares did not share it (kernel/README.md, "The
+# clet's per-read cost").
 #
-#   kernel/profile/insn-profile.sh [--backends [--size BYTES] [--email]] [--out FILE]
+#   kernel/profile/insn-profile.sh [--backends [--size BYTES] [--email]
+#       [--private-files]] [--out FILE]
 #
 # Needs gdb, and vmlinux + System.map beside the cached bzImage (kernel/
 # build.sh keeps them; an image cached by an older build.sh: rebuild it
@@ -27,7 +31,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-out="" backends=0 size=4096 shape=CHAIN_SHAPE_CURSOR
+out="" backends=0 size=4096 shape=CHAIN_SHAPE_CURSOR private=0
 die() { echo "insn-profile: error: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
@@ -36,7 +40,8 @@ while [ $# -gt 0 ]; do
 	--backends) backends=1; shift ;;
 	--size) size=$2; shift 2 ;;
 	--email) shape=CHAIN_SHAPE_EMAIL; shift ;;
-	*) echo "usage: insn-profile.sh [--backends [--size BYTES] [--email]] [--out FILE]" >&2; exit 2 ;;
+	--private-files) private=1; shift ;;
+	*) echo "usage: insn-profile.sh [--backends [--size BYTES] [--email] [--private-files]] [--out FILE]" >&2; exit 2 ;;
 	esac
 done
 [[ "$size" =~ ^[1-9][0-9]*$ ]] || { echo "insn-profile: --size takes a byte count" >&2; exit 2; }
@@ -60,8 +65,10 @@ if [ "$backends" = 1 ]; then
 	srcs=("$here/profile_backends.c" "$top/baseline_sync/baseline_sync.c"
 		"$top/atoms/atoms_kernel.c" "$top/clets/clets_kernel.c")
 	labels=baseline_sync,atoms-kernel,clets-kernel paired=1
-	defs=(-DFILE_SIZE="$size" -DPROFILE_SHAPE="$shape")
+	defs=(-DFILE_SIZE="$size" -DPROFILE_SHAPE="$shape"
+		-DPROFILE_PRIVATE_FILES="$private")
 	what="one more hot $size-byte file per backend run(), ${shape#CHAIN_SHAPE_} shape"
+	[ "$private" = 0 ] || what="$what, private file table"
 fi
 # -O2 as the harness's RelWithDebInfo build.
 gcc -static -O2 -Wall -Wextra -I"$top" -I"$top/atoms" -o "$work/init" \
