@@ -19,10 +19,11 @@
 # (every block into one buffer; default: the cursor shape);
 # --private-files gives the profiled round a file table of its own, as if
 # the parked syslet spares did not share it (kernel/README.md, "The
-# clet's per-read cost").
+# clet's per-read cost"). --all lists every function, not only those whose
+# counts differ between the variants.
 #
 #   kernel/profile/insn-profile.sh [--backends [--size BYTES] [--email]
-#       [--private-files]] [--out FILE]
+#       [--private-files]] [--all] [--out FILE]
 #
 # Needs gdb, and vmlinux + System.map beside the cached bzImage (kernel/
 # build.sh keeps them; an image cached by an older build.sh: rebuild it
@@ -31,7 +32,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-out="" backends=0 size=4096 shape=CHAIN_SHAPE_CURSOR private=0
+out="" backends=0 size=4096 shape=CHAIN_SHAPE_CURSOR private=0 all=0
 die() { echo "insn-profile: error: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
@@ -41,7 +42,8 @@ while [ $# -gt 0 ]; do
 	--size) size=$2; shift 2 ;;
 	--email) shape=CHAIN_SHAPE_EMAIL; shift ;;
 	--private-files) private=1; shift ;;
-	*) echo "usage: insn-profile.sh [--backends [--size BYTES] [--email] [--private-files]] [--out FILE]" >&2; exit 2 ;;
+	--all) all=1; shift ;;
+	*) echo "usage: insn-profile.sh [--backends [--size BYTES] [--email] [--private-files]] [--all] [--out FILE]" >&2; exit 2 ;;
 	esac
 done
 [[ "$size" =~ ^[1-9][0-9]*$ ]] || { echo "insn-profile: --size takes a byte count" >&2; exit 2; }
@@ -96,7 +98,7 @@ done
 nm "$work/init" >"$work/init.map"
 PROFILE_SYSTEM_MAP=$image_dir/System.map PROFILE_OUT=$work/report.txt \
 	PROFILE_USER_MAP=$work/init.map PROFILE_LABELS=$labels \
-	PROFILE_PAIRED=$paired \
+	PROFILE_PAIRED=$paired PROFILE_ALL=$all \
 	PROFILE_GDB=127.0.0.1:$port timeout "$steps_timeout" \
 	gdb -q -batch -x "$here/insn_profile.py" "$image_dir/vmlinux" \
 	>"$work/gdb.log" 2>&1 || true

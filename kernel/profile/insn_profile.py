@@ -13,7 +13,8 @@ PROFILE_USER_MAP (optional: `nm` of the guest program, so that user space
 is split by function too), PROFILE_LABELS (the variants' names,
 comma-separated: one segment each), PROFILE_PAIRED=1 (two segments per
 variant, one file and then two files: the variant's column is their
-difference, the cost of one more file)."""
+difference, the cost of one more file), PROFILE_ALL=1 (every function,
+not only those whose counts differ between the variants)."""
 import bisect
 import collections
 import os
@@ -25,6 +26,7 @@ LABELS = os.environ.get("PROFILE_LABELS", "syscalls,chain,clet").split(",")
 if len(LABELS) < 2:
     raise gdb.GdbError("PROFILE_LABELS: a reference and at least one more")
 PAIRED = os.environ.get("PROFILE_PAIRED") == "1"
+ALL = os.environ.get("PROFILE_ALL") == "1"
 
 
 def load_symbols(path):
@@ -87,7 +89,7 @@ def main():
                   key=lambda k: (-max(abs(c[k] - ref[k])
                                       for c in segments[1:]), k))
     for k in keys:
-        if any(c[k] != ref[k] for c in segments[1:]):
+        if ALL or any(c[k] != ref[k] for c in segments[1:]):
             out.append(" ".join("%*d" % (w, c[k]) +
                                 ("" if i == 0 else " %+8d" % (c[k] - ref[k]))
                                 for i, (w, c) in enumerate(zip(width,
