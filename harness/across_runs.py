@@ -110,7 +110,9 @@ def ratios(runs):
                 if c.backend == rd.SYNC and c.median_ns}
         for c in run.configs:
             base = sync.get(sync_key(c))
-            if c.backend == rd.SYNC or not base or not c.median_ns:
+            # The floor is no contender (summary.md has its share).
+            if c.backend in (rd.SYNC, rd.FLOOR) or not base or \
+                    not c.median_ns:
                 continue
             rows = groups.setdefault((run.target, run.accel), {})
             row = rows.setdefault((c.backend, c.shape, c.concurrency,
