@@ -44,6 +44,16 @@
  * struct syslet_completion to the ring in struct async_head_user unless the
  * first atom has SYSLET_NO_COMPLETE. A chain that finishes synchronously
  * posts nothing; async_exec returns the completed atom instead.
+ *
+ * Thread identity, a limit of the model: after a handoff the user context
+ * runs on in another thread (registers, FPU state, fs/gs bases, signal
+ * mask, sigaltstack, robust list, clear_child_tid and rseq move with it),
+ * but the thread id does not: gettid() changes and what is tied to the
+ * old id stays with the old thread. Such uses fail cleanly: io_uring_enter
+ * on a ring made with IORING_SETUP_SINGLE_ISSUER before the handoff gives
+ * -EEXIST, FUTEX_UNLOCK_PI of a PI futex locked before it -EPERM; a signal
+ * sent to the old id (pthread_kill with glibc's cached id) reaches a thread
+ * that blocks it.
  */
 #ifndef _UAPI_LINUX_SYSLET_H
 #define _UAPI_LINUX_SYSLET_H
