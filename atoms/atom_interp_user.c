@@ -20,7 +20,7 @@
 
 enum atom_phase {
 	PHASE_IDLE,
-	PHASE_FETCH, /* reading the atom: a fault ends the chain */
+	PHASE_FETCH, /* reading the atom's fields: a fault ends the chain */
 	PHASE_ARGS, /* reading arguments: a fault is the atom's result */
 	PHASE_ARGS_FAULTED,
 	PHASE_STORE, /* writing ret_ptr: a fault ends the chain */
@@ -138,10 +138,42 @@ static long atom_dispatch(unsigned int nr, const uint64_t *args,
 }
 
 /*
+ * Reads the fields of @cur that a chain uses, in the kernel's order: flags,
+ * nr, ret_ptr, next, then each argument pointer (atom memory: a fault ends
+ * the chain) and the value it points to (a fault is the atom's result), up
+ * to the first zero pointer. Nothing after that pointer is read, so an
+ * atom may end there in front of an unmapped page.
+ */
+static void atom_fetch(struct atom_interp *it, const struct syslet_uatom *cur,
+		       struct syslet_uatom *atom, uint64_t *args)
+{
+	int i;
+
+	it->phase = PHASE_FETCH;
+	atom->flags = cur->flags;
+	atom->nr = cur->nr;
+	atom->ret_ptr = cur->ret_ptr;
+	atom->next = cur->next;
+	for (i = 0; i < SYSLET_NR_ARGS; i++) {
+		atom->arg_ptr[i] = cur->arg_ptr[i];
+		if (!atom->arg_ptr[i])
+			break;
+		it->phase = PHASE_ARGS;
+		args[i] =
+			*(const volatile uint64_t *)(uintptr_t)atom->arg_ptr[i];
+		it->phase = PHASE_FETCH;
+	}
+	for (; i < SYSLET_NR_ARGS; i++)
+		args[i] = 0;
+}
+
+/*
  * Runs atoms from it->cur until the chain ends. Never inlined: after a
  * fault, the caller's sigsetjmp must find the state (the volatile fields of
  * *it) in memory, not in this frame's registers. Counters in *stats are
- * exact for chains that do not fault.
+ * exact for chains that do not fault. Unknown flag bits end the chain with
+ * -EINVAL before the atom runs (after its fields and arguments were read,
+ * as the kernel reads them).
  */
 static __attribute__((noinline)) void
 atom_chain_exec(struct atom_interp *it, struct atom_interp_stats *stats)
@@ -151,10 +183,16 @@ atom_chain_exec(struct atom_interp *it, struct atom_interp_stats *stats)
 	struct syslet_uatom atom;
 	uint64_t args[SYSLET_NR_ARGS];
 	long ret;
-	int i;
 
 	if (it->phase == PHASE_ARGS_FAULTED) {
-		memcpy(&atom, cur, sizeof(atom));
+		/* Its fields were readable a moment ago. */
+		atom.flags = cur->flags;
+		atom.ret_ptr = cur->ret_ptr;
+		atom.next = cur->next;
+		if (atom.flags & ~SYSLET_ALL_FLAGS) {
+			it->status = -EINVAL;
+			return;
+		}
 		ret = -EFAULT;
 		goto store;
 	}
@@ -165,15 +203,14 @@ atom_chain_exec(struct atom_interp *it, struct atom_interp_stats *stats)
 		}
 		it->count = count;
 		it->cur = cur;
-		it->phase = PHASE_FETCH;
-		memcpy(&atom, cur, sizeof(atom));
 		stats->atoms++;
+		atom_fetch(it, cur, &atom, args);
+		if (atom.flags & ~SYSLET_ALL_FLAGS) {
+			it->status = -EINVAL;
+			return;
+		}
+		/* umem_add's target faults as an argument does. */
 		it->phase = PHASE_ARGS;
-		for (i = 0; i < SYSLET_NR_ARGS && atom.arg_ptr[i]; i++)
-			args[i] = *(const volatile uint64_t *)(uintptr_t)
-					   atom.arg_ptr[i];
-		for (; i < SYSLET_NR_ARGS; i++)
-			args[i] = 0;
 		ret = atom_dispatch(atom.nr, args, stats);
 	store:
 		it->phase = PHASE_STORE;
@@ -202,6 +239,17 @@ long atom_chain_run_user(const struct syslet_uatom *first,
 	pthread_once(&handler_once, install_fault_handler);
 	pthread_once(&bitmap_once, build_allowlist);
 	fault_env = &env;
+	/* async_exec reads the first atom's flags and cookie before all. */
+	it.phase = PHASE_FETCH;
+	if (!sigsetjmp(env, 0)) {
+		const volatile struct syslet_uatom *head = first;
+
+		(void)head->flags;
+		(void)head->private;
+		it.phase = PHASE_IDLE;
+	} else {
+		it.status = -EFAULT;
+	}
 	if (sigsetjmp(env, 0)) {
 		/*
 		 * Faulted. Argument faults (and umem_add's target, which is

@@ -23,9 +23,14 @@
  *    on with the atom that follows this one in memory (atom + 1). If no stop
  *    condition holds, it goes on with ->next; a zero ->next ends the chain.
  *  - "The completed atom" is the last atom executed.
- *  - An argument pointer that faults makes that atom's result -EFAULT (stored
- *    and tested like any result). A fault reading an atom or writing its
- *    ret_ptr ends the chain with -EFAULT.
+ *  - Of each atom, an interpreter reads flags, nr, ret_ptr, next and the
+ *    argument pointers up to the first zero one, in that order (of the first
+ *    atom also private); nothing else of an atom need be readable. A fault
+ *    reading those fields or writing ret_ptr ends the chain with -EFAULT. An
+ *    argument pointer that faults makes that atom's result -EFAULT (stored
+ *    and tested like any result).
+ *  - An atom with a flag bit outside SYSLET_ALL_FLAGS does not run: the
+ *    chain ends with -EINVAL (the atom before it has stored its result).
  *  - nr outside the syscall table (nr >= SYSLET_NR_TABLE_SIZE, the patched
  *    x86_64 table's size) gives -ENOSYS; any other syscall that is not on
  *    the atom allowlist gives -EPERM (both stored like results).
@@ -39,6 +44,16 @@
  * struct syslet_completion to the ring in struct async_head_user unless the
  * first atom has SYSLET_NO_COMPLETE. A chain that finishes synchronously
  * posts nothing; async_exec returns the completed atom instead.
+ *
+ * Thread identity, a limit of the model: after a handoff the user context
+ * runs on in another thread (registers, FPU state, fs/gs bases, signal
+ * mask, sigaltstack, robust list, clear_child_tid and rseq move with it),
+ * but the thread id does not: gettid() changes and what is tied to the
+ * old id stays with the old thread. Such uses fail cleanly: io_uring_enter
+ * on a ring made with IORING_SETUP_SINGLE_ISSUER before the handoff gives
+ * -EEXIST, FUTEX_UNLOCK_PI of a PI futex locked before it -EPERM; a signal
+ * sent to the old id (pthread_kill with glibc's cached id) reaches a thread
+ * that blocks it.
  */
 #ifndef _UAPI_LINUX_SYSLET_H
 #define _UAPI_LINUX_SYSLET_H
@@ -87,8 +102,9 @@ struct syslet_completion {
 #define SYSLET_COMPLETION_CLET	2
 
 /*
- * The completion ring, in plain user memory. ring_size is a power of two;
- * entry i lives at completion_ring[i & (ring_size - 1)]. The kernel writes
+ * The completion ring, in plain user memory. ring_size is a power of two
+ * and completion_ring is not 0; entry i lives at
+ * completion_ring[i & (ring_size - 1)]. The kernel writes
  * entries, then (after a write barrier) kernel_ring_idx; user space consumes
  * entries and then advances user_ring_idx. Both indices run freely and wrap
  * at 2^32. A full ring makes the poster wait (killably) for user space.
@@ -117,8 +133,10 @@ struct async_head_user {
  *	finished synchronously, 0 when it went async (it completes later
  *	through the ring of ahu), or -errno if it could not start.
  *   long async_wait(unsigned int min_events, struct async_head_user *ahu)
- *	sleeps until at least min_events completions are in ahu's ring
- *	(kernel_ring_idx - user_ring_idx); returns that count or -errno.
+ *	sleeps until at least min(min_events, ring_size) completions are in
+ *	ahu's ring (kernel_ring_idx - user_ring_idx), or until no chain or
+ *	clet in flight will post to that ring (work in flight for other rings
+ *	does not count); returns that count or -errno.
  *   long clet_exec(long (*fn)(unsigned long), unsigned long arg,
  *		    void *stack_top, struct async_head_user *ahu, __s64 *ret)
  *	upcalls fn(arg) in user mode on the stack below stack_top; returns 1

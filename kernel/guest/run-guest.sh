@@ -29,6 +29,8 @@
 #                     disk cache mode, kernel image, build key and series
 #   --icount          -smp 1 -icount shift=0 (repeatable CPU-bound timings)
 #   --smp N           CPUs (default 2; forced to 1 with --icount)
+#   --cpu MODEL       QEMU's -cpu under TCG (default QEMU's; KVM uses host),
+#                     e.g. max for tests of CPU features such as PKU
 #   --accel kvm|tcg   skip the KVM probe
 #   --append STR      extra kernel command line
 #   --gdb PORT        QEMU's gdbstub on 127.0.0.1:PORT, the guest stopped
@@ -44,6 +46,7 @@ cache=${SYSLET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysletbench}
 
 kernel="" timeout=300 log="" disk="" disk_mb=64 populate="" icount=0 smp=2
 accel="${GUEST_ACCEL:-}" append="" gdb_port="" disk_cache=none provenance=""
+cpu=""
 die() { echo "run-guest: error: $*" >&2; exit 4; }
 
 while [ $# -gt 0 ]; do
@@ -58,6 +61,7 @@ while [ $# -gt 0 ]; do
 	--provenance) provenance=$2; shift 2 ;;
 	--icount) icount=1; shift ;;
 	--smp) smp=$2; shift 2 ;;
+	--cpu) cpu=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--gdb) gdb_port=$2; shift 2 ;;
@@ -165,7 +169,7 @@ qemu=(qemu-system-x86_64 -m 1G -kernel "$kernel" -initrd "$work/initrd.gz"
 	-nographic -no-reboot -serial stdio -monitor none -display none)
 case "$accel" in
 kvm) qemu+=(-enable-kvm -cpu host) ;;
-tcg) qemu+=(-accel tcg) ;;
+tcg) qemu+=(-accel tcg ${cpu:+-cpu "$cpu"}) ;;
 *) die "unknown accelerator $accel" ;;
 esac
 icount_opts=""

@@ -2,8 +2,9 @@
 /*
  * The user-space atom interpreter against the semantics in syslet.h: every
  * flag, loops, skip-to-next, the completed atom, bad pointers (an errno,
- * never a crash), disallowed and invalid syscalls, the loop bound, and the
- * email's open -> read loop -> close chain.
+ * never a crash), unknown flag bits, which fields of an atom are read,
+ * disallowed and invalid syscalls, the loop bound, and the email's open ->
+ * read loop -> close chain.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -204,6 +205,51 @@ static void test_bad_pointers(void)
 	munmap(hole, page);
 }
 
+/* Unknown flag bits end the chain with -EINVAL before the atom runs; the
+ * atom before it has stored its result (as in the kernel). */
+static void test_unknown_flags(void)
+{
+	struct syslet_uatom a[2];
+	int64_t r0 = 0, r1 = 7;
+
+	init_atom(&a[0], __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL, &r0,
+		  0, &a[1], 0);
+	init_atom(&a[1], __NR_getpid, NULL, NULL, NULL, NULL, NULL, NULL, &r1,
+		  0x100, NULL, 0);
+	CHECK_EQ(run(a), -EINVAL);
+	CHECK_EQ(r0, getppid());
+	CHECK_EQ(r1, 7);
+}
+
+/* Only the fields a chain uses must be readable: an atom may end in front
+ * of an unmapped page after its first zero argument pointer. */
+static void test_atom_before_hole(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct syslet_uatom first, full, *cut;
+	int64_t r = 0;
+
+	CHECK(map != MAP_FAILED);
+	CHECK_EQ(munmap(map + page, page), 0);
+	/* Cut after arg_ptr[0] (zero): arg_ptr[1..5] and private unmapped. */
+	cut = (struct syslet_uatom *)(map + page - 32);
+	init_atom(&full, __NR_getpid, NULL, NULL, NULL, NULL, NULL, NULL, &r, 0,
+		  NULL, 0);
+	memcpy(cut, &full, 32);
+	init_atom(&first, __NR_getppid, NULL, NULL, NULL, NULL, NULL, NULL,
+		  NULL, 0, cut, 0);
+	CHECK_EQ(run(&first), completed(cut));
+	CHECK_EQ(r, getpid());
+	/* Cut inside the fields read (next): the chain faults. */
+	cut = (struct syslet_uatom *)(map + page - 16);
+	memcpy(cut, &full, 16);
+	first.next = (uint64_t)(uintptr_t)cut;
+	CHECK_EQ(run(&first), -EFAULT);
+	munmap(map, page);
+}
+
 static void test_refused_syscalls(void)
 {
 	static const unsigned int refused[] = {
@@ -308,6 +354,8 @@ int main(void)
 	test_loop_bound();
 	test_arguments_end_at_null();
 	test_bad_pointers();
+	test_unknown_flags();
+	test_atom_before_hole();
 	test_refused_syscalls();
 	test_cursor_chain();
 	test_email_chain();

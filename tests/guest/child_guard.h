@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reaping a child process whose end is the event under test, with a hang
+ * guard: a defect can leave the child alive (or stuck in the kernel) for
+ * ever, and the test must then say so in a FAIL line instead of leaving it
+ * to the guest's per-test timeout. The guard is only a guard: nothing is
+ * timed, a correct kernel ends the child long before it.
+ */
+#ifndef CHILD_GUARD_H
+#define CHILD_GUARD_H
+
+#include "syslet_test.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+/* Far above what any correct run takes under TCG on a loaded host. */
+#define CHILD_GUARD_S 10
+
+static void child_guard_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Waits for @pid; returns its wait status, or -1 when it has not ended
+ * within the guard (then it is SIGKILLed and, if that reaps it, reaped).
+ */
+static inline int wait_child_guarded(pid_t pid)
+{
+	struct sigaction sa = { .sa_handler = child_guard_alarm };
+	int status = 0;
+	pid_t r;
+
+	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: EINTR */
+	alarm(CHILD_GUARD_S);
+	r = waitpid(pid, &status, 0);
+	alarm(0);
+	if (r == pid)
+		return status;
+	kill(pid, SIGKILL);
+	alarm(CHILD_GUARD_S);
+	r = waitpid(pid, &status, 0);
+	alarm(0);
+	if (r != pid)
+		printf("%s: child %d survives SIGKILL too\n", test_name,
+		       (int)pid);
+	return -1;
+}
+
+/* CHECKs that @pid ends by exit(@code); @what names the case. */
+static inline void expect_exit(pid_t pid, int code, const char *what)
+{
+	int status = wait_child_guarded(pid);
+
+	CHECK(status != -1, "%s: the process did not end within %d s", what,
+	      CHILD_GUARD_S);
+	if (status != -1)
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == code,
+		      "%s: wait status %#x, expected exit(%d)", what, status,
+		      code);
+}
+
+#endif /* CHILD_GUARD_H */
