@@ -630,12 +630,13 @@ static void child_main(struct thread *t, enum child_op op, int ready)
 		if (!setjmp(child_jmp))
 			clet_sys_exec(clet_child, (uintptr_t)s,
 				      stack + STACK_SIZE, &child_ring.ahu, &r);
-		s->want = C_CLET_SEGV + 100; /* a plain clet: ends at once */
-		if (clet_sys_exec(clet_sync, (uintptr_t)s, stack + STACK_SIZE,
-				  &child_ring.ahu, &r) != 1)
-			_exit(4);
+		/* A plain clet must run; a sleep must not hand anything off. */
+		i = clet_sys_exec(clet_sync, (uintptr_t)s, stack + STACK_SIZE,
+				  &child_ring.ahu, &r) == 1 ?
+			    0 :
+			    4;
 		nanosleep(&(struct timespec){ 0, 1000 }, NULL);
-		_exit(mask_is_empty() ? 0 : 3);
+		_exit(i | (mask_is_empty() ? 0 : 8));
 	default: /* clets in a child: only ppoll's comes back */
 		if (pipe(s->p))
 			_exit(120);
@@ -883,6 +884,7 @@ struct worker {
 
 static struct worker workers[NWORKERS];
 static uint64_t sup_rng;
+static double t_start;
 static unsigned long sent_usr1, sent_stop, sent_kill, hangs;
 
 static void spawn(int w)
@@ -1074,6 +1076,7 @@ static void guard(int w)
 		       w, (unsigned long long)sh->worker_seed[w], cfg.guard_s);
 		describe_threads(w);
 		add(&sh->fails, 1);
+		add(&sh->hits[F_STOP], 1); /* only SIGSTOPped when fuzzed */
 		hangs++;
 		kill_worker(w);
 		return;
@@ -1081,7 +1084,9 @@ static void guard(int w)
 	for (t = 0; t < NTHREADS && !k->stopping; t++) {
 		struct thread_status *s = &sh->thr[w][t];
 
-		if (s->op_start_ms <= 0 || now - s->op_start_ms < limit)
+		/* A child op guards its own waits: twice, before and after
+		 * its SIGKILL. This catches what it cannot. */
+		if (s->op_start_ms <= 0 || now - s->op_start_ms < 3 * limit)
 			continue;
 		printf("fuzz-async: FAIL worker %d (seed %#llx) thread %d hangs "
 		       "in op %d (%s)\n",
@@ -1095,6 +1100,24 @@ static void guard(int w)
 		kill_worker(w);
 		return;
 	}
+}
+
+/* Long runs say how far they got, every tenth of the count. */
+static void report_progress(void)
+{
+	static uint64_t next;
+	uint64_t calls = __atomic_load_n(&sh->calls, __ATOMIC_RELAXED);
+
+	if (cfg.count < 100000 || calls < next)
+		return;
+	if (next)
+		printf("fuzz-async: %llu calls, %llu hook handoffs, %llu "
+		       "failures, %.0f s\n",
+		       (unsigned long long)calls,
+		       (unsigned long long)sh->hook_handoffs,
+		       (unsigned long long)sh->fails,
+		       (now_ms() - t_start) / 1e3);
+	next = (calls / (cfg.count / 10) + 1) * (cfg.count / 10);
 }
 
 static void supervise(void)
@@ -1135,6 +1158,7 @@ static void supervise(void)
 		while ((pid = waitpid(-1, &status,
 				      WNOHANG | WUNTRACED | WCONTINUED)) > 0)
 			worker_event(pid, status);
+		report_progress();
 		for (w = 0; w < NWORKERS; w++) {
 			if (workers[w].pid)
 				guard(w);
@@ -1207,7 +1231,7 @@ int main(int argc, char **argv)
 		test_fail_now("cannot set kernel.syslet_max_atoms");
 	write_sysctl("/proc/sys/kernel/print-fatal-signals", 1);
 	sup_rng = cfg.seed;
-	t0 = now_ms();
+	t0 = t_start = now_ms();
 	supervise();
 	set_max_atoms(SYSLET_MAX_ATOMS_DEFAULT);
 	write_sysctl("/proc/sys/kernel/print-fatal-signals", 0);
