@@ -50,9 +50,15 @@ static const struct defect_family defect_families[NR_FAMILIES] = {
 	[F_LOOP] = { "9", 1, "SIGSTOP while a chain loops in the kernel" },
 	[F_THREADS_EXIT] = { "10", 1,
 			     "every user thread exit(2)s with spares parked" },
+	/*
+	 * A clet's runner whose rseq area faults (copy-on-write after a
+	 * sibling's fork) while returning to user mode hands off from
+	 * inside rseq_handle_notify_resume() and dies of its SIGSEGV. Off:
+	 * the fuzzer runs with GLIBC_TUNABLES=glibc.pthread.rseq=0.
+	 */
 	[F_RSEQ] = { "rseq", 1,
-		     "glibc's rseq registration on while clets go async "
-		     "(off: GLIBC_TUNABLES=glibc.pthread.rseq=0)" },
+		     "glibc's rseq area faulting under a clet (fork by a "
+		     "sibling thread)" },
 };
 
 struct fuzz_config {
