@@ -472,10 +472,14 @@ static void op_items(struct thread *t)
 		add(&sh->calls, 1);
 		add(&sh->chains, 1);
 		add(&worker_calls, 1);
-		if (sys_async_exec(a, &t->ring.ahu) == 0)
+		long ret = sys_async_exec(a, &t->ring.ahu);
+
+		if (ret == 0)
 			add(a->flags & SYSLET_ASYNC ? &sh->async_handoffs :
 						      &sh->hook_handoffs,
 			    1);
+		else if (ret < 0 && ret != -EINTR)
+			report(t, "NO_COMPLETE chain: %ld", ret);
 	}
 	for (i = 0; i < n; i++) {
 		struct slot *s = &t->slot[i];

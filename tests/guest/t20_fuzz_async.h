@@ -13,7 +13,8 @@
 #define NTHREADS     3 /* op threads per worker (plus its feeder) */
 #define CI_COUNT     3000 /* chains + clet calls of the default run */
 #define LONG_COUNT   1000000 /* --long: the debug kernel's target */
-#define GUARD_S	     20 /* hang guard: seconds one op may take */
+#define GUARD_S	     10 /* hang guard: seconds one wait may take */
+#define LONG_GUARD_S 30 /* the same on the slower debug kernel */
 #define WORKER_CALLS 400 /* calls a worker makes before it exits */
 #define DEFAULT_SEED 0x5eed20ULL
 
@@ -200,7 +201,9 @@ static inline void parse_config(struct fuzz_config *cfg, int argc, char **argv)
 	cfg->count = count     ? parse_number("count", count) :
 		     long_mode ? LONG_COUNT :
 				 CI_COUNT;
-	cfg->guard_s = guard ? (int)parse_number("guard", guard) : GUARD_S;
+	cfg->guard_s = guard	 ? (int)parse_number("guard", guard) :
+		       long_mode ? LONG_GUARD_S :
+				   GUARD_S;
 	if (cfg->count == 0 || cfg->guard_s <= 0)
 		usage_error("count or guard", "0");
 	memset(cfg->defect, 0, sizeof(cfg->defect));
