@@ -39,6 +39,10 @@ globs=()
 
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--timeout | --fuzz-seed | --fuzz-count | --fuzz-defects)
+		[ $# -ge 2 ] || { echo "guest tests: $1 needs a value" >&2; exit 2; } ;;
+	esac
+	case "$1" in
 	--icount) guest_args+=(--icount); shift ;;
 	--debug) build_args+=(--debug); shift ;;
 	--stock) build_args+=(--stock); shift ;;
