@@ -967,6 +967,7 @@ static void signal_worker(int w)
 	} else if (r < 5 && cfg.defect[F_STOP]) {
 		kill(k->pid, SIGSTOP);
 		k->stopping = 1;
+		k->ever_stopped = 1;
 		k->since = now_ms();
 		sent_stop++;
 	} else {
@@ -1022,7 +1023,6 @@ static void worker_event(pid_t pid, int status)
 		if (!k->stopping)
 			return;
 		k->stopping = 0;
-		k->ever_stopped = 1;
 		/* Killed while stopped only when defect 1 is fuzzed. */
 		if (cfg.defect[F_STOP] && rnd_below(&sup_rng, 4) == 0)
 			kill_worker(w);
