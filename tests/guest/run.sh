@@ -6,12 +6,20 @@
 # runs them there and reports. Exit 0 pass, 1 fail, 77 skip (only when
 # QEMU or the kernel source is absent).
 #
-#   tests/guest/run.sh [--icount] [--debug|--stock] [--timeout SEC] [TEST_GLOB...]
+#   tests/guest/run.sh [--icount] [--debug|--stock] [--timeout SEC]
+#                      [--fuzz-seed N] [--fuzz-count N] [--fuzz-long]
+#                      [--fuzz-defects LIST] [TEST_GLOB...]
 #
 # --debug boots the lockdep/KASAN/atomic-sleep kernel (kernel/build.sh
 # --debug) instead of the benchmark one. --stock boots the kernel without
 # the series (kernel/build.sh --stock), where every test must fail:
 # tests/guest/stock-kernel.sh checks that.
+#
+# --fuzz-* go to t20_fuzz_async on the guest's kernel command line: its
+# seed, its count of chains and clet calls (default 3000), its long mode
+# (1,000,000 calls, for the debug kernel: raises the per-test timeout to
+# --timeout, then 6 h by default) and the known-defect families it
+# triggers (all, open, none or a list such as 1,7,rseq: t20_fuzz_async.h).
 #
 # Console output of the guest goes to $OUT_DIR/console.log
 # (default build/guest-tests/) and the per-test lines to results.txt.
@@ -27,18 +35,39 @@ out=${OUT_DIR:-$top/build/guest-tests}
 guest_args=()
 build_args=()
 timeout=240
+timeout_set=""
+fuzz_long=""
+append=()
 globs=()
 
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--timeout | --fuzz-seed | --fuzz-count | --fuzz-defects)
+		[ $# -ge 2 ] || { echo "guest tests: $1 needs a value" >&2; exit 2; } ;;
+	esac
+	case "$1" in
 	--icount) guest_args+=(--icount); shift ;;
 	--debug) build_args+=(--debug); shift ;;
 	--stock) build_args+=(--stock); shift ;;
-	--timeout) timeout=$2; shift 2 ;;
+	--timeout) timeout=$2; timeout_set=1; shift 2 ;;
+	--fuzz-seed) append+=("t20_seed=$2"); shift 2 ;;
+	--fuzz-count) append+=("t20_count=$2"); shift 2 ;;
+	--fuzz-defects) append+=("t20_defects=$2"); shift 2 ;;
+	--fuzz-long) fuzz_long=1; shift ;;
 	*) globs+=("$1"); shift ;;
 	esac
 done
 [ ${#globs[@]} -gt 0 ] || globs=('t[0-9]*')
+if [ -n "$fuzz_long" ]; then
+	[ -n "$timeout_set" ] || timeout=21600
+	append+=(t20_long=1 "guest_test_timeout=$((timeout - 60))")
+fi
+for a in "${append[@]}"; do
+	case "$a" in
+	*=*[[:space:]]* | *=) echo "guest tests: bad option value in '$a'" >&2; exit 2 ;;
+	esac
+done
+[ ${#append[@]} -eq 0 ] || guest_args+=(--append "${append[*]}")
 
 if ! command -v qemu-system-x86_64 >/dev/null; then
 	echo "guest tests: SKIP: qemu-system-x86_64 is not installed"
@@ -106,6 +135,16 @@ boot() {
 	grep -E '^(GUEST-|  )|: FAIL' "$log" | tee -a "$out/results.txt"
 	echo "guest tests: guest ran $(( $(date +%s) - start )) s, run-guest status $status"
 
+	# Kernel reports on the console that run-guest.sh does not look for
+	# (its scan: panic, BUG:, Oops:, WARNING:, circular locking, hung
+	# tasks) and guest_init's may miss: its scan reads the kernel log from
+	# a marker that a long test's messages can push out of the log buffer.
+	if grep -qE "$reports" "$log"; then
+		echo "guest tests: FAIL: kernel report on the console ($log):"
+		grep -nE "$reports" "$log" | head -n 10
+		verdict=1
+		return
+	fi
 	summary=$(grep '^GUEST-SUMMARY' "$log" | tail -n 1)
 	n=${#tests[@]}
 	if [ "$status" != 0 ] || [ -z "$summary" ]; then
@@ -121,6 +160,7 @@ boot() {
 	fi
 }
 
+reports='possible recursive locking|inconsistent lock state|INFO: lockdep|lockdep:|DEBUG_LOCKS_WARN|KASAN|UBSAN|general protection fault|rcu: INFO|soft lockup|self-detected stall|list_(add|del) corruption'
 : >"$out/results.txt"
 verdict=0
 [ ${#files[@]} -eq 0 ] ||

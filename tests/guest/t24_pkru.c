@@ -91,7 +91,7 @@ int main(void)
 {
 	int pkey;
 
-	test_name = "t20_pkru";
+	test_name = "t24_pkru";
 	require_syslets(NULL);
 	if (!cpu_has("pku") || !cpu_has("ospke"))
 		test_fail_now("no PKU in this guest (run.sh boots this test "
