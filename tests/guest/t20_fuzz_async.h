@@ -43,13 +43,13 @@ struct defect_family {
 };
 
 static const struct defect_family defect_families[NR_FAMILIES] = {
-	[F_STOP] = { "1", 1,
+	[F_STOP] = { "1", 0,
 		     "SIGSTOP (then SIGCONT or SIGKILL) with chains in flight" },
 	[F_PPOLL] = { "5", 1, "ppoll with a temporary signal mask in a clet" },
 	[F_EXEC] = { "6", 1, "execve from a clet" },
 	[F_LONGJMP] = { "7", 1, "longjmp out of a clet, then a blocking call" },
-	[F_LOOP] = { "9", 1, "SIGSTOP while a chain loops in the kernel" },
-	[F_THREADS_EXIT] = { "10", 1,
+	[F_LOOP] = { "9", 0, "SIGSTOP while a chain loops in the kernel" },
+	[F_THREADS_EXIT] = { "10", 0,
 			     "every user thread exit(2)s with spares parked" },
 	/*
 	 * A clet's runner whose rseq area faults (copy-on-write after a
