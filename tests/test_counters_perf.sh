@@ -29,8 +29,11 @@ within() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = 
 
 compare() {
 	local ev=$1 tolerance=$2 full empty mine
-	full=$(perf_count "$ev" "$pages") && empty=$(perf_count "$ev" 0) || {
-		echo "FAIL: perf stat -e $ev failed"; fail=1; return; }
+	if ! full=$(perf_count "$ev" "$pages") || ! empty=$(perf_count "$ev" 0); then
+		echo "FAIL: perf stat -e $ev failed"
+		fail=1
+		return
+	fi
 	mine=$(harness_count "$ev" "$pages")
 	echo "$ev: perf stat $full (N=$pages) - $empty (N=0) = $((full - empty)); harness interval $mine"
 	case "$mine" in
