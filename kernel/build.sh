@@ -348,7 +348,7 @@ build_err=$cache/build$flavour.err
 [ "$base_config" = tinyconfig ] && build_err=$cache/build.err
 start=$(date +%s)
 if [ -n "$deb" ]; then
-	log "building Debian packages, release $("${mk[@]}" -s LOCALVERSION="$localversion" kernelrelease) (make -j$jobs bindeb-pkg; hours with a distribution config)"
+	log "building Debian packages, release $("${mk[@]}" -s kernelversion)$localversion (make -j$jobs bindeb-pkg; hours with a distribution config)"
 	rm -f "$cache"/deb-build/*.deb "$cache"/deb-build/*.buildinfo "$cache"/deb-build/*.changes
 	"${mk[@]}" -j"$jobs" LOCALVERSION="$localversion" bindeb-pkg \
 		>"$cache/deb-build/make.log" 2>"$build_err" || {
