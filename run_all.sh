@@ -63,7 +63,8 @@ fi
 packages=(build-essential cmake pkg-config git clang-format python3 python3-matplotlib
 	liburing-dev libpfm4-dev linux-perf gnuplot-nox fonts-dejavu-core
 	linux-source-6.1 bc bison flex libelf-dev libssl-dev ccache
-	busybox-static dwarves cpio qemu-system-x86 e2fsprogs)
+	busybox-static dwarves cpio qemu-system-x86 e2fsprogs
+	dpkg-dev fakeroot rsync kmod)	# the last four: kernel/build.sh --deb
 
 install_deps() {
 	local missing=() p

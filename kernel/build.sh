@@ -245,9 +245,9 @@ if [ -n "$deb" ]; then
 		deb_report
 		exit 0
 	fi
-	for t in dpkg-buildpackage rsync depmod cpio; do
+	for t in dpkg-buildpackage fakeroot rsync depmod cpio; do
 		PATH=$PATH:/sbin:/usr/sbin command -v "$t" >/dev/null ||
-			die "--deb needs $t: apt-get install dpkg-dev rsync kmod cpio"
+			die "--deb needs $t: apt-get install dpkg-dev fakeroot rsync kmod cpio"
 	done
 elif [ -z "${FORCE:-}" ] && [ -s "$image_dir/bzImage" ]; then
 	log "cached image for key $key"
