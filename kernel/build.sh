@@ -294,13 +294,14 @@ fi
 #    differ from the previous build, so their mtimes (and make) see only
 #    what really changed.
 cd "$src"
-stage_index=$cache/stage.index
+# Per lock: the packages build beside the guest kernels, never in their files.
+stage_index=$cache/stage${deb:+-deb}.index
 rm -f "$stage_index"
 GIT_INDEX_FILE=$stage_index git read-tree pristine
 for p in "${patches[@]}"; do
 	if ! GIT_INDEX_FILE=$stage_index git apply --cached --whitespace=nowarn \
-		"$p" 2>"$cache/apply.err"; then
-		cat "$cache/apply.err" >&2
+		"$p" 2>"$cache/apply${deb:+-deb}.err"; then
+		cat "$cache/apply${deb:+-deb}.err" >&2
 		die "patch $(basename "$p") does not apply to $version (after the patches before it)"
 	fi
 	log "applied $(basename "$p")"
@@ -313,7 +314,7 @@ git clean -q -fdx -e /.sysletbench-pristine
 
 # 3. Configure: the base (tinyconfig, defconfig or a file) + fragments.
 export CCACHE_DIR=$cache/ccache${deb:+-deb}
-export KBUILD_BUILD_USER=sysletbench KBUILD_BUILD_HOST=guest
+export KBUILD_BUILD_USER=sysletbench KBUILD_BUILD_HOST=${deb:+sysletbench}${deb:-guest}
 KBUILD_BUILD_TIMESTAMP=$(date -u -d "@$(stat -c %Y "$tarball")")
 export KBUILD_BUILD_TIMESTAMP
 mkdir -p "$obj" "$CCACHE_DIR"
