@@ -314,7 +314,9 @@ git clean -q -fdx -e /.sysletbench-pristine
 
 # 3. Configure: the base (tinyconfig, defconfig or a file) + fragments.
 export CCACHE_DIR=$cache/ccache${deb:+-deb}
-export KBUILD_BUILD_USER=sysletbench KBUILD_BUILD_HOST=${deb:+sysletbench}${deb:-guest}
+build_host=guest
+[ -z "$deb" ] || build_host=sysletbench
+export KBUILD_BUILD_USER=sysletbench KBUILD_BUILD_HOST=$build_host
 KBUILD_BUILD_TIMESTAMP=$(date -u -d "@$(stat -c %Y "$tarball")")
 export KBUILD_BUILD_TIMESTAMP
 mkdir -p "$obj" "$CCACHE_DIR"
