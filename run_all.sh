@@ -6,6 +6,13 @@
 #   ./run_all.sh [--quick] [--host-only] [-- extra sysletbench options]
 #                            host run, then the same matrix in the patched
 #                            kernel under QEMU (--host-only: host alone)
+#   ./run_all.sh --native [--profile] [--quick] [-- options]
+#                            on the patched kernel booted on this machine
+#                            (kernel/build.sh --deb): every backend on the
+#                            host, atoms-kernel and clets-kernel included;
+#                            refuses (exit 2) on any other kernel;
+#                            --profile adds harness/profile.sh's perf
+#                            profile of each backend
 #   ./run_all.sh test        build, run the whole test suite (ctest) and the
 #                            regression gate against results/reference/
 #   ./run_all.sh deps        only install the dependencies
@@ -14,16 +21,20 @@ cd "$(dirname "$0")"
 
 quick=()
 host_only=0
+native=0
+profile=0
 mode=run
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=(--quick) ;;
 	--host-only) host_only=1 ;;
+	--native) native=1 ;;
+	--profile) profile=1 ;;
 	test | deps) mode=$1 ;;
 	--) shift; extra=("$@"); break ;;
 	-h | --help)
-		sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0 ;;
 	*)
 		echo "run_all.sh: unknown argument '$1' (see --help)" >&2
@@ -32,11 +43,28 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+if [ "$profile" = 1 ] && [ "$native" = 0 ]; then
+	echo "run_all.sh: --profile goes with --native (or run harness/profile.sh RUN_DIR)" >&2
+	exit 2
+fi
+# --native: the running kernel must answer the syslet handshake, checked
+# before anything is installed or built; one line and exit 2 otherwise.
+if [ "$native" = 1 ]; then
+	if ! command -v python3 >/dev/null; then
+		echo "run_all.sh --native: python3 is needed to check the kernel (apt-get install python3)" >&2
+		exit 2
+	fi
+	series=$(kernel/build.sh --key 2>/dev/null | sed -n 's/^series //p') || series=
+	kernel_line=$(python3 harness/native_check.py ${series:+"$series"}) || exit 2
+	echo "run_all.sh: $kernel_line" >&2
+fi
+
 # Everything the suite needs, user space and kernel, from Debian 12.
 packages=(build-essential cmake pkg-config git clang-format python3 python3-matplotlib
 	liburing-dev libpfm4-dev linux-perf gnuplot-nox fonts-dejavu-core
 	linux-source-6.1 bc bison flex libelf-dev libssl-dev ccache
-	busybox-static dwarves cpio qemu-system-x86 e2fsprogs)
+	busybox-static dwarves cpio qemu-system-x86 e2fsprogs
+	dpkg-dev fakeroot rsync kmod)	# the last four: kernel/build.sh --deb
 
 install_deps() {
 	local missing=() p
@@ -89,6 +117,18 @@ fi
 
 export SYSLETBENCH_GIT_COMMIT
 SYSLETBENCH_GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ "$native" = 1 ]; then
+	# The handshake passed; the kernel backends must say so too (a build
+	# without them, or a refusal the handshake cannot see, stops here).
+	for b in atoms-kernel clets-kernel; do
+		line=$(./build/sysletbench list | grep "^$b ") || line="$b missing"
+		case "$line" in
+		*" available "*) ;;
+		*) echo "run_all.sh --native: $(echo "$line" | tr -s ' ')" >&2; exit 2 ;;
+		esac
+	done
+	host_only=1
+fi
 dir=$(./build/sysletbench run "${quick[@]}" "${extra[@]}")
 guest=
 if [ "$host_only" = 0 ]; then
@@ -116,8 +156,17 @@ if plots/report.py "$dir" >&2; then
 else
 	echo "run_all.sh: the HTML report was not built (see above); the other results are kept" >&2
 fi
+profile_dir=
+if [ "$profile" = 1 ]; then
+	if harness/profile.sh "$dir" >&2; then
+		profile_dir=$dir/profile
+	else
+		echo "run_all.sh: the profile failed (see above); the other results are kept" >&2
+	fi
+fi
 echo "results: $dir"
 echo "summary: $dir/summary.md"
 [ -z "$guest" ] || echo "guest:   ${guest}summary.md"
 echo "charts:  $dir/charts/"
 [ -z "$report" ] || echo "report:  $report"
+[ -z "$profile_dir" ] || echo "profile: $profile_dir/profile.md"

@@ -390,6 +390,17 @@ static void write_summary_md(FILE *f, const struct run_state *run)
 	stats_ci_label(run->null_syscall_ns.ci_level, label, sizeof(label));
 	fprintf(f, "%s %.1f-%.1f).\n\n", label, run->null_syscall_ns.ci_lo,
 		run->null_syscall_ns.ci_hi);
+	if (pmu_detect()->present)
+		fputs("PMU present: cycles and instructions per file are in "
+		      "results.json (per_file_counters), with the mitigations "
+		      "and the kernel command line.\n\n",
+		      f);
+	else
+		fprintf(f,
+			"No PMU (%s): no cycles or instructions per file. "
+			"Mitigations and the kernel command line are in "
+			"results.json.\n\n",
+			pmu_detect()->why);
 	for (i = 0; i < run->opt.nbackends; i++)
 		if (run->null_atom[i].per_atom.n)
 			fprintf(f,
@@ -553,6 +564,35 @@ static void json_null_atoms(FILE *f, const struct run_state *run,
 	}
 }
 
+/*
+ * What the machine's figures depend on beyond the code: a PMU (cycles and
+ * instructions exist only with one), the mitigations the kernel reports
+ * and the command line that may have chosen them.
+ */
+static void json_machine_labels(FILE *f)
+{
+	struct mitigation mit[MAX_MITIGATIONS];
+	const struct pmu_info *pmu = pmu_detect();
+	char cmdline[4096];
+	size_t i, n;
+
+	fprintf(f, "\"pmu\": {\"present\": %s, ",
+		pmu->present ? "true" : "false");
+	json_str(f, "why", pmu->why);
+	fputs("},\n  \"mitigations\": {", f);
+	n = mitigations_read(VULNERABILITIES_DIR, mit, MAX_MITIGATIONS);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, mit[i].name, mit[i].state);
+	}
+	fputs("},\n  ", f);
+	if (sysinfo_first_line("/proc/cmdline", cmdline, sizeof(cmdline)))
+		json_str(f, "kernel_cmdline", cmdline);
+	else
+		fputs("\"kernel_cmdline\": null", f);
+	fputs(",\n  ", f);
+}
+
 static void json_meta(FILE *f, const struct run_state *run)
 {
 	const struct hypervisor_info *hv;
@@ -591,6 +631,7 @@ static void json_meta(FILE *f, const struct run_state *run)
 	fputs(", ", f);
 	json_str(f, "hypervisor_detected_by", hv->how);
 	fputs(",\n  ", f);
+	json_machine_labels(f);
 	json_str(f, "compiler", meta.compiler);
 	fputs(", ", f);
 	json_str(f, "git_commit", meta.git_commit);
@@ -695,8 +736,38 @@ static void json_sample(FILE *f, const struct sample *s)
 	fputs("}}", f);
 }
 
+/*
+ * A counter per file over the configuration's valid samples: median and
+ * CI, or null where no sample has it (never 0: why says what is missing).
+ */
+static void json_counter_per_file(FILE *f, const struct config_result *cfg,
+				  enum counter_id id)
+{
+	double *v = xcalloc(cfg->nsamples ? cfg->nsamples : 1, sizeof(*v));
+	struct sample_stats st;
+	size_t k, n = 0;
+
+	for (k = 0; k < cfg->nsamples; k++) {
+		const struct sample *s = &cfg->samples[k];
+
+		if (s->valid && s->ctr.value[id] >= 0 && s->files)
+			v[n++] = counter_per_file(s, id);
+	}
+	fprintf(f, "\"%s\": ", counter_name(id));
+	if (n) {
+		stats_compute(v, n, &st);
+		fputc('{', f);
+		json_median_ci(f, &st);
+		fputc('}', f);
+	} else {
+		fputs("null", f);
+	}
+	free(v);
+}
+
 static void json_config(FILE *f, const struct config_result *cfg)
 {
+	const char *why;
 	const struct sample_stats *st = &cfg->ns_per_file;
 	size_t k;
 
@@ -751,7 +822,14 @@ static void json_config(FILE *f, const struct config_result *cfg)
 	json_num(f, "atoms_per_file", cfg->atoms_per_file);
 	fputs(", ", f);
 	json_num(f, "submissions_per_file", cfg->submissions_per_file);
-	fputs(",\n     \"samples\": [\n", f);
+	fputs(",\n     \"per_file_counters\": {", f);
+	json_counter_per_file(f, cfg, CTR_CYCLES);
+	fputs(", ", f);
+	json_counter_per_file(f, cfg, CTR_INSTRUCTIONS);
+	fputs(", ", f);
+	why = counter_unsupported_reason(CTR_CYCLES);
+	json_str(f, "why", why ? why : "");
+	fputs("},\n     \"samples\": [\n", f);
 	for (k = 0; k < cfg->nsamples; k++) {
 		json_sample(f, &cfg->samples[k]);
 		fprintf(f, "%s\n", k + 1 < cfg->nsamples ? "," : "");

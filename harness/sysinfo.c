@@ -6,9 +6,14 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
+#include <dirent.h>
+#include <errno.h>
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -191,8 +196,7 @@ static void cpuid_evidence(struct hypervisor_evidence *ev)
 #endif
 }
 
-/* The first line of path into buf, or NULL when it cannot be read. */
-static const char *first_line(const char *path, char *buf, size_t len)
+const char *sysinfo_first_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
 	char *ok;
@@ -240,10 +244,10 @@ const struct hypervisor_info *hypervisor_detect(void)
 		return &info;
 	memset(&ev, 0, sizeof(ev));
 	cpuid_evidence(&ev);
-	ev.dmi_sys_vendor = first_line("/sys/class/dmi/id/sys_vendor", vendor,
-				       sizeof(vendor));
-	ev.dmi_product_name = first_line("/sys/class/dmi/id/product_name",
-					 product, sizeof(product));
+	ev.dmi_sys_vendor = sysinfo_first_line("/sys/class/dmi/id/sys_vendor",
+					       vendor, sizeof(vendor));
+	ev.dmi_product_name = sysinfo_first_line(
+		"/sys/class/dmi/id/product_name", product, sizeof(product));
 	ev.detect_virt = detect_virt(tool, sizeof(tool));
 	hypervisor_identify(&ev, &info);
 	done = 1;
@@ -253,4 +257,70 @@ const struct hypervisor_info *hypervisor_detect(void)
 const char *sysinfo_host_accel(void)
 {
 	return hypervisor_detect()->name ? "vm" : "native";
+}
+
+const struct pmu_info *pmu_detect(void)
+{
+	static struct pmu_info info;
+	static int done;
+	struct perf_event_attr attr;
+	long fd;
+
+	if (done)
+		return &info;
+	done = 1;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	attr.disabled = 1;
+	fd = syscall(__NR_perf_event_open, &attr, 0, -1, -1, 0);
+	if (fd >= 0) {
+		close((int)fd);
+		info.present = 1;
+		return &info;
+	}
+	/* ENOENT / EOPNOTSUPP: no such event; EACCES: perf_event_paranoid. */
+	snprintf(info.why, sizeof(info.why), "perf_event_open(cycles): %s%s",
+		 strerror(errno),
+		 errno == ENOENT || errno == EOPNOTSUPP ?
+			 " (no hardware PMU, e.g. a VM without vPMU)" :
+		 errno == EACCES || errno == EPERM ?
+			 " (kernel.perf_event_paranoid forbids it)" :
+			 "");
+	return &info;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct mitigation *)a)->name,
+		      ((const struct mitigation *)b)->name);
+}
+
+size_t mitigations_read(const char *dir, struct mitigation *out, size_t max)
+{
+	char path[512];
+	struct dirent *e;
+	struct stat st;
+	size_t n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while (n < max && (e = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (e->d_name[0] == '.' || stat(path, &st) ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		snprintf(out[n].name, sizeof(out[n].name), "%.*s",
+			 (int)sizeof(out[n].name) - 1, e->d_name);
+		if (!sysinfo_first_line(path, out[n].state,
+					sizeof(out[n].state)))
+			snprintf(out[n].state, sizeof(out[n].state),
+				 "unreadable");
+		n++;
+	}
+	closedir(d);
+	qsort(out, n, sizeof(*out), by_name);
+	return n;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Where a number was measured: host name, kernel, CPU, compiler, commit,
- * and whether the machine is a VM (the hypervisor, and how it showed).
+ * whether the machine is a VM (the hypervisor, and how it showed), whether
+ * it has a PMU, its speculative-execution mitigations and its kernel
+ * command line.
  */
 #ifndef SYSLETBENCH_SYSINFO_H
 #define SYSLETBENCH_SYSINFO_H
@@ -53,5 +55,37 @@ const struct hypervisor_info *hypervisor_detect(void);
 
 /* The host run's accelerator: "vm" under a hypervisor, else "native". */
 const char *sysinfo_host_accel(void);
+
+/*
+ * Whether a hardware cycle counter opens here (perf_event_open of
+ * PERF_COUNT_HW_CPU_CYCLES on this task, user and kernel): most VMs have
+ * none. why says what failed ("" when present).
+ */
+struct pmu_info {
+	int present;
+	char why[160];
+};
+
+/* This machine's, probed once. */
+const struct pmu_info *pmu_detect(void);
+
+#define MAX_MITIGATIONS 32
+
+/* One file of /sys/devices/system/cpu/vulnerabilities: its name, its line. */
+struct mitigation {
+	char name[48];
+	char state[160];
+};
+
+/*
+ * Every regular file of dir (the vulnerabilities directory, or a test's),
+ * sorted by name, at most max; returns the count, 0 where dir is absent.
+ */
+size_t mitigations_read(const char *dir, struct mitigation *out, size_t max);
+
+#define VULNERABILITIES_DIR "/sys/devices/system/cpu/vulnerabilities"
+
+/* The first line of path (e.g. /proc/cmdline) into buf, or NULL. */
+const char *sysinfo_first_line(const char *path, char *buf, size_t len);
 
 #endif

@@ -30,6 +30,17 @@
 # all) in its own cache dir (bisect/ in the cache, own src, obj and
 # ccache), reports the time of each and names the first prefix that does
 # not build (exit 1). Slow: for an occasional CI job, not for ctest.
+# Option: --full builds the series on defconfig + guest.config (SMP, the
+# preemption model, audit, page-table isolation and retpolines of a real
+# user's kernel) in its own obj dir: tests/guest/run.sh --full-config.
+# Option: --deb [--config FILE] builds installable Debian packages (make
+# bindeb-pkg) of the series on FILE (default /boot/config-$(uname -r) when
+# present, else defconfig) + config/syslet.config, with LOCALVERSION
+# -syslet-<series hash>. Its own source tree, obj dir, ccache and lock
+# (deb.lock), so it never rewrites the guest's tree nor waits on it;
+# cached under debs/<key>/ by the same key rules (the base config's text
+# in the key). It only builds: it prints the packages and the commands to
+# install and boot them; the last stdout line is the packages' directory.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -42,15 +53,42 @@ flavour=""
 print_key=0
 stock=""
 bisect=""
-for arg in "$@"; do
-	case "$arg" in
+deb=""
+base_config=tinyconfig	# a make target, or a config file (--deb --config)
+usage="usage: kernel/build.sh [--debug|--stock|--full|--bisect|--deb [--config FILE]] [--key]"
+while [ $# -gt 0 ]; do
+	case "$1" in
 	--debug) fragments+=("$here/config/debug.config"); flavour="-debug" ;;
 	--stock) stock=1; flavour="-stock" ;;
+	--full) flavour="-full"; base_config=defconfig ;;
+	--deb) deb=1; flavour="-deb" ;;
+	--config)
+		[ $# -ge 2 ] || { echo "kernel/build.sh: --config needs a FILE ($usage)" >&2; exit 2; }
+		if ! base_config=$(realpath -- "$2") || [ ! -r "$base_config" ]; then
+			echo "kernel/build.sh: --config: cannot read '$2'" >&2
+			exit 2
+		fi
+		shift ;;
 	--key) print_key=1 ;;
 	--bisect) bisect=1 ;;
-	*) echo "usage: kernel/build.sh [--debug|--stock|--bisect] [--key]" >&2; exit 2 ;;
+	*) echo "$usage" >&2; exit 2 ;;
 	esac
+	shift
 done
+if [ "$base_config" != tinyconfig ] && [ "$base_config" != defconfig ] && [ -z "$deb" ]; then
+	echo "kernel/build.sh: --config goes with --deb" >&2
+	exit 2
+fi
+if [ -n "$deb" ]; then
+	# The running kernel's configuration, as Debian installs it, else
+	# defconfig (a tinyconfig base would not boot a real machine).
+	if [ "$base_config" = tinyconfig ]; then
+		base_config=defconfig
+		[ -r "/boot/config-$(uname -r)" ] && base_config=/boot/config-$(uname -r)
+	fi
+	fragment=$here/config/syslet.config
+	fragments=("$fragment")
+fi
 
 die() { echo "kernel/build.sh: error: $*" >&2; exit 1; }
 log() { echo "kernel/build.sh: $*" >&2; }
@@ -143,6 +181,17 @@ version="$(basename "$tarball")@$version"
 key=$({
 	printf 'version %s\n' "$version"
 	[ -z "$stock" ] || printf 'flavour stock\n'
+	# The base config names the flavours that change it (the default
+	# tinyconfig adds no line: existing keys stay as they are).
+	if [ "$base_config" != tinyconfig ]; then
+		printf 'flavour %s\n' "${flavour#-}"
+		if [ -f "$base_config" ]; then
+			printf 'base config %s\n' "$(basename "$base_config")"
+			cat "$base_config"
+		else
+			printf 'base config %s\n' "$base_config"
+		fi
+	fi
 	for p in "${patches[@]}"; do
 		printf 'patch %s\n' "$(basename "$p")"
 		cat "$p"
@@ -154,27 +203,68 @@ key=$({
 } | sha256sum | cut -c1-16)
 
 image_dir=$cache/images/$key
+series=$(for p in "${patches[@]}"; do
+	printf 'patch %s\n' "$(basename "$p")"
+	cat "$p"
+done | sha256sum | cut -c1-16)
+# The packages' kernel release names the series: 6.1.N-syslet-<series>.
+localversion=-syslet-$series
+deb_dir=$cache/debs/$key
 if [ "$print_key" = 1 ]; then
 	echo "key $key"
-	echo "series $(for p in "${patches[@]}"; do
-		printf 'patch %s\n' "$(basename "$p")"
-		cat "$p"
-	done | sha256sum | cut -c1-16)"
-	echo "image $image_dir/bzImage"
+	echo "series $series"
+	if [ -n "$deb" ]; then
+		echo "debs $deb_dir"
+	else
+		echo "image $image_dir/bzImage"
+	fi
 	exit 0
 fi
-if [ -z "${FORCE:-}" ] && [ -s "$image_dir/bzImage" ]; then
+
+# What to do with the packages: printed after a build and for a cached one.
+deb_report() {
+	local image="" release p
+	for p in "$deb_dir"/linux-image-*"$localversion"_*.deb; do
+		case "$p" in *-dbg_*) ;; *) [ -e "$p" ] && image=$p ;; esac
+	done
+	[ -n "$image" ] || die "no linux-image package in $deb_dir"
+	release=$(dpkg-deb -f "$image" Package)
+	release=${release#linux-image-}
+	log "packages (kernel release $release) in $deb_dir:"
+	for p in "$deb_dir"/*.deb; do
+		log "  $(basename "$p")"
+	done
+	log "install and boot it (as root; grub-reboot needs GRUB_DEFAULT=saved in /etc/default/grub, then update-grub):"
+	log "  dpkg -i $image"
+	log "  grub-reboot 'Advanced options for Debian GNU/Linux>Debian GNU/Linux, with Linux $release' && reboot"
+	echo "$deb_dir"
+}
+if [ -n "$deb" ]; then
+	if [ -z "${FORCE:-}" ] && ls "$deb_dir"/linux-image-*.deb >/dev/null 2>&1; then
+		log "cached packages for key $key"
+		deb_report
+		exit 0
+	fi
+	for t in dpkg-buildpackage fakeroot rsync depmod cpio; do
+		PATH=$PATH:/sbin:/usr/sbin command -v "$t" >/dev/null ||
+			die "--deb needs $t: apt-get install dpkg-dev fakeroot rsync kmod cpio"
+	done
+elif [ -z "${FORCE:-}" ] && [ -s "$image_dir/bzImage" ]; then
 	log "cached image for key $key"
 	echo "$image_dir/bzImage"
 	exit 0
 fi
 
 mkdir -p "$cache"
-exec 9>"$cache/build.lock"
+# The packages have a lock of their own: a distribution-sized build must
+# not hold up the guest kernels (they share no directory with it).
+exec 9>"$cache/build${deb:+-deb}.lock"
 flock 9
 
-src=$cache/src${stock:+-stock}	# git repo: commit "pristine" = the tarball
+src=$cache/src${stock:+-stock}${deb:+-deb}	# git repo: commit "pristine" = the tarball
 obj=$cache/obj$flavour	# O= build dir, kept for incremental builds
+# bindeb-pkg writes its packages next to the obj dir: give it a folder.
+[ -z "$deb" ] || obj=$cache/deb-build/obj
 
 # 1. Extract once, and record the pristine tree as a git commit so that
 #    switching patch sets only rewrites (and re-timestamps) changed files.
@@ -204,13 +294,14 @@ fi
 #    differ from the previous build, so their mtimes (and make) see only
 #    what really changed.
 cd "$src"
-stage_index=$cache/stage.index
+# Per lock: the packages build beside the guest kernels, never in their files.
+stage_index=$cache/stage${deb:+-deb}.index
 rm -f "$stage_index"
 GIT_INDEX_FILE=$stage_index git read-tree pristine
 for p in "${patches[@]}"; do
 	if ! GIT_INDEX_FILE=$stage_index git apply --cached --whitespace=nowarn \
-		"$p" 2>"$cache/apply.err"; then
-		cat "$cache/apply.err" >&2
+		"$p" 2>"$cache/apply${deb:+-deb}.err"; then
+		cat "$cache/apply${deb:+-deb}.err" >&2
 		die "patch $(basename "$p") does not apply to $version (after the patches before it)"
 	fi
 	log "applied $(basename "$p")"
@@ -221,15 +312,28 @@ commit=$(git commit-tree "$tree" -p pristine -m "sysletbench build $key")
 git checkout -q -f --detach "$commit"
 git clean -q -fdx -e /.sysletbench-pristine
 
-# 3. Configure: tinyconfig + fragment.
-export CCACHE_DIR=$cache/ccache
-export KBUILD_BUILD_USER=sysletbench KBUILD_BUILD_HOST=guest
+# 3. Configure: the base (tinyconfig, defconfig or a file) + fragments.
+export CCACHE_DIR=$cache/ccache${deb:+-deb}
+build_host=guest
+[ -z "$deb" ] || build_host=sysletbench
+export KBUILD_BUILD_USER=sysletbench KBUILD_BUILD_HOST=$build_host
 KBUILD_BUILD_TIMESTAMP=$(date -u -d "@$(stat -c %Y "$tarball")")
 export KBUILD_BUILD_TIMESTAMP
 mkdir -p "$obj" "$CCACHE_DIR"
 mk=(make -s -C "$src" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc")
 [ -n "${V:-}" ] && mk=(make -C "$src" O="$obj" CC="ccache gcc" HOSTCC="ccache gcc" V=1)
-"${mk[@]}" tinyconfig >&2
+if [ -f "$base_config" ]; then
+	cp "$base_config" "$obj/.config"
+	# A Debian config names Debian's signing certificates, which only
+	# Debian's own build has: build without them, as kernel-handbook says.
+	"$src/scripts/config" --file "$obj/.config" \
+		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS ""
+else
+	"${mk[@]}" "$base_config" >&2
+fi
+# No git-describe suffix from the source tree's own git: LOCALVERSION alone
+# names the packages' release.
+"$src/scripts/config" --file "$obj/.config" --disable LOCALVERSION_AUTO
 KCONFIG_CONFIG="$obj/.config" "$src/scripts/kconfig/merge_config.sh" \
 	-m -O "$obj" "$obj/.config" "${fragments[@]}" >&2
 "${mk[@]}" olddefconfig >&2
@@ -243,17 +347,49 @@ while IFS= read -r line; do
 done < <(cat "${fragments[@]}")
 
 # 4. Build.
-log "building bzImage (make -j$jobs)"
+build_err=$cache/build$flavour.err
+[ "$base_config" = tinyconfig ] && build_err=$cache/build.err
 start=$(date +%s)
-"${mk[@]}" -j"$jobs" bzImage 2>"$cache/build.err" || {
-	tail -n 50 "$cache/build.err" >&2
-	die "kernel build failed (full log: $cache/build.err)"
-}
-if grep -E 'warning:' "$cache/build.err" >&2; then
+if [ -n "$deb" ]; then
+	log "building Debian packages, release $("${mk[@]}" -s kernelversion)$localversion (make -j$jobs bindeb-pkg; hours with a distribution config)"
+	rm -f "$cache"/deb-build/*.deb "$cache"/deb-build/*.buildinfo "$cache"/deb-build/*.changes
+	"${mk[@]}" -j"$jobs" LOCALVERSION="$localversion" bindeb-pkg \
+		>"$cache/deb-build/make.log" 2>"$build_err" || {
+		tail -n 50 "$build_err" >&2
+		die "package build failed (full log: $build_err)"
+	}
+else
+	log "building bzImage (make -j$jobs)"
+	"${mk[@]}" -j"$jobs" bzImage 2>"$build_err" || {
+		tail -n 50 "$build_err" >&2
+		die "kernel build failed (full log: $build_err)"
+	}
+fi
+# Warning-free: the whole tinyconfig build; on a bigger base, the files
+# the series touches (the rest is Debian's tree, not ours to judge).
+if [ "$base_config" = tinyconfig ]; then
+	warned=$(grep -E 'warning:' "$build_err" || true)
+else
+	warned=$(grep -E 'warning:' "$build_err" |
+		grep -F -f <(sed -n 's|^+++ b/||p' "${patches[@]}" /dev/null | sort -u) || true)
+fi
+if [ -n "$warned" ]; then
+	echo "$warned" >&2
 	log "WARNING: the build emitted compiler warnings (see above)"
 	[ -n "${ALLOW_WARNINGS:-}" ] || die "build is not warning-free"
 fi
 log "built in $(( $(date +%s) - start )) s"
+
+if [ -n "$deb" ]; then
+	mkdir -p "$deb_dir.tmp"
+	mv "$cache"/deb-build/*.deb "$deb_dir.tmp/"
+	cp "$obj/.config" "$deb_dir.tmp/config"
+	echo "$(( $(date +%s) - start )) s on $jobs jobs, base $base_config" >"$deb_dir.tmp/build-time"
+	rm -rf "$deb_dir"
+	mv "$deb_dir.tmp" "$deb_dir"
+	deb_report
+	exit 0
+fi
 
 mkdir -p "$image_dir"
 cp "$obj/arch/x86/boot/bzImage" "$image_dir/bzImage.tmp"

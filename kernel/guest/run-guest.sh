@@ -32,7 +32,7 @@
 #   --cpu MODEL       QEMU's -cpu under TCG (default QEMU's; KVM uses host),
 #                     e.g. max for tests of CPU features such as PKU
 #   --accel kvm|tcg   skip the KVM probe
-#   --append STR      extra kernel command line
+#   --append STR      extra kernel command line (repeatable: joined with spaces)
 #   --gdb PORT        QEMU's gdbstub on 127.0.0.1:PORT, the guest stopped
 #                     until a debugger continues it (kernel/profile/)
 #
@@ -63,7 +63,7 @@ while [ $# -gt 0 ]; do
 	--smp) smp=$2; shift 2 ;;
 	--cpu) cpu=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
-	--append) append=$2; shift 2 ;;
+	--append) append="${append:+$append }$2"; shift 2 ;;
 	--gdb) gdb_port=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
@@ -131,7 +131,9 @@ esac
 
 # Accelerator: KVM only if a short probe boot reaches /init; some hosts
 # expose /dev/kvm but cannot run ordinary guests (it hangs after the boot
-# loader). The verdict is cached per host kernel and QEMU build.
+# loader). The verdict is cached per host kernel and QEMU build, as
+# "VERDICT REASON" (older caches hold the verdict alone); the reason goes
+# into the provenance.
 probe_kvm() {
 	local key verdict_file pdir
 	key=$( (uname -r; qemu-system-x86_64 --version | head -1;
@@ -141,7 +143,8 @@ probe_kvm() {
 		cat "$verdict_file"
 		return
 	fi
-	local verdict=tcg
+	local verdict="tcg no /dev/kvm"
+	[ -e /dev/kvm ] && verdict="tcg /dev/kvm is not writable by this user"
 	if [ -w /dev/kvm ]; then
 		pdir=$work/probe
 		mkdir -p "$pdir/root"
@@ -151,18 +154,32 @@ probe_kvm() {
 		chmod +x "$pdir/root/init"
 		(cd "$pdir/root" && find . -print0 |
 			cpio --null -o -H newc --quiet | gzip -1) >"$pdir/initrd.gz"
-		if timeout 25 qemu-system-x86_64 -enable-kvm -cpu host -m 256M \
+		local status=0 err
+		timeout 25 qemu-system-x86_64 -enable-kvm -cpu host -m 256M \
 			-kernel "$kernel" -initrd "$pdir/initrd.gz" \
 			-append 'console=ttyS0 panic=-1' -nographic -no-reboot \
-			</dev/null 2>/dev/null | grep -q -m1 'Run /init as init process'; then
-			verdict=kvm
+			</dev/null >"$pdir/console" 2>"$pdir/err" || status=$?
+		if grep -q -m1 'Run /init as init process' "$pdir/console"; then
+			verdict="kvm a probe boot under -enable-kvm reached /init"
+		elif [ "$status" = 124 ]; then
+			verdict="tcg /dev/kvm exists but a probe boot under -enable-kvm did not reach /init in 25 s"
+		else
+			err=$(tail -n 1 "$pdir/err" | tr -d '"\\')
+			verdict="tcg /dev/kvm exists but qemu -enable-kvm exited $status before /init: ${err:-no message}"
 		fi
 	fi
 	mkdir -p "$cache"
 	echo "$verdict" >"$verdict_file"
 	echo "$verdict"
 }
-[ -n "$accel" ] || accel=$(probe_kvm)
+kvm_probe_reason="not probed: --accel $accel or GUEST_ACCEL given"
+if [ -z "$accel" ]; then
+	probe=$(probe_kvm)
+	accel=${probe%% *}
+	kvm_probe_reason=${probe#"$accel"}
+	kvm_probe_reason=${kvm_probe_reason# }
+	[ -n "$kvm_probe_reason" ] || kvm_probe_reason="cached verdict (reason not recorded)"
+fi
 
 qemu=(qemu-system-x86_64 -m 1G -kernel "$kernel" -initrd "$work/initrd.gz"
 	-drive "file=$disk,if=virtio,format=raw,cache=$disk_cache"
@@ -210,6 +227,7 @@ write_provenance() {
  "disk_cache": "$disk_cache", "disk_cache_note": "$disk_cache_note",
  "kernel_image": "$(basename "$kernel")", "kernel_sha256": "$(sha256sum "$kernel" | cut -c1-16)",
  "kernel_key": $kernel_key, "series_sha256": $series_hash,
+ "kvm_probe": {"accel": "$accel", "reason": "$kvm_probe_reason"},
  "qemu_version": "$(qemu-system-x86_64 --version | head -n 1)"}
 EOF
 }
