@@ -27,13 +27,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define KNOB "/proc/sys/kernel/syscall_crossing_cost"
-#define MAX_POINTS 32
-#define MAX_RUNS 8
-#define MAX_ARGS 64
+#define KNOB	      "/proc/sys/kernel/syscall_crossing_cost"
+#define MAX_POINTS    32
+#define MAX_RUNS      8
+#define MAX_ARGS      64
 /* A knob far enough from 0 that the slope is not lost in rounding. */
-#define CALIB_KNOB 2000
-#define CALIB_CALLS 20000
+#define CALIB_KNOB    2000
+#define CALIB_CALLS   20000
 #define CALIB_BATCHES 5
 
 static const char *accel = "icount";
@@ -52,8 +52,9 @@ static int write_knob(unsigned long knob)
 	int bad;
 
 	if (!f) {
-		fprintf(stderr, "sweep-init: %s: %s (a kernel without "
-				"CONFIG_SYSLET_CROSSING_COST?)\n",
+		fprintf(stderr,
+			"sweep-init: %s: %s (a kernel without "
+			"CONFIG_SYSLET_CROSSING_COST?)\n",
 			KNOB, strerror(errno));
 		return -1;
 	}
@@ -167,7 +168,8 @@ static int sweep(void)
 			     MAX_POINTS);
 	nruns = read_lines("/sweep.runs", rbuf, sizeof(rbuf), runs, MAX_RUNS);
 	if (!npoints || !nruns) {
-		fprintf(stderr, "sweep-init: no /sweep.points or /sweep.runs\n");
+		fprintf(stderr,
+			"sweep-init: no /sweep.points or /sweep.runs\n");
 		return 1;
 	}
 	if (write_knob(0))
@@ -187,7 +189,8 @@ static int sweep(void)
 	}
 	mkdir("/mnt/results", 0755);
 	for (p = 0; p < npoints; p++) {
-		double target = strcmp(points[p], "native") ? atof(points[p]) : 0;
+		double target = strcmp(points[p], "native") ? atof(points[p]) :
+							      0;
 		long knob = target ? knob_for(target, native, slope) : 0;
 		FILE *f;
 
