@@ -84,7 +84,7 @@ def chart(summary, size, out_base, formats):
                 color=col, ls=DASH.get(conc, "-"), lw=2.0,
                 marker="D" if cursor else ("o" if conc == 1 else "s"),
                 ms=4, mfc="white" if cursor else col,
-                label=name + (" (cursor shape)" if cursor else ""))
+                label=name.replace("/cursor", " (cursor shape)"))
         grid = [lo * (hi / lo) ** (i / 60) for i in range(61)]
         pred = [(x, cm.predict_speedup(model, name, x)) for x in grid]
         pred = [(x, y) for x, y in pred if y]

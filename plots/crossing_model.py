@@ -19,7 +19,8 @@ HONESTY = ("Every swept figure is a simulated crossing cost in an emulated "
            "TLB or cache model), never a hardware measurement. The model "
            "ignores the TLB and cache pollution a crossing leaves behind in "
            "user space (FlexSC's indirect cost, OSDI 2010), which real "
-           "mitigations make larger; so are the busy loop's.")
+           "mitigations (page-table isolation without PCID above all) make "
+           "larger; the busy loop leaves none.")
 SYNC = "baseline_sync"
 # The checks of issue 12, section 3.
 BREAK_EVEN_TOLERANCE = 0.10
@@ -139,6 +140,18 @@ def ns_series(points, name):
     return sorted(out)
 
 
+def measured_slope(points, name):
+    """Crossings per file the sweep itself shows: the least-squares slope
+    of ns per file against the null syscall over every point, or None."""
+    pts = [(x, y) for x, y in ns_series(points, name) if y is not None]
+    if len(pts) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    return sum((x - mx) * (y - my) for x, y in pts) / sxx if sxx else None
+
+
 def break_evens(points, model):
     """{variant: {measured_ns, predicted_ns}} for every variant but the
     loop's own."""
@@ -147,9 +160,10 @@ def break_evens(points, model):
         if name.startswith(SYNC + "/"):
             continue
         out[name] = {
-            "measured_ns": _round(measured_break_even(
+            "measured_ns": round_or_none(measured_break_even(
                 speedup_series(points, name))),
-            "predicted_ns": _round(predicted_break_even(model, name)),
+            "predicted_ns": round_or_none(
+                predicted_break_even(model, name)),
         }
     return out
 
@@ -165,7 +179,7 @@ def checks(points, model, bes):
         m, p = be["measured_ns"], be["predicted_ns"]
         err = (p - m) / m if m and p else None
         out.append({"check": "break-even " + name, "measured": m,
-                    "predicted": p, "error": _round(err, 4),
+                    "predicted": p, "error": round_or_none(err, 4),
                     "pass": err is not None
                     and abs(err) <= BREAK_EVEN_TOLERANCE})
     for name in sorted(model["terms"]):
@@ -178,11 +192,12 @@ def checks(points, model, bes):
             if ns and p:
                 e = (p - ns) / ns
                 worst = e if worst is None or abs(e) > abs(worst) else worst
-        out.append({"check": "ns per file " + name, "worst_error": _round(
-            worst, 4), "pass": worst is not None
-            and abs(worst) <= NS_TOLERANCE})
+        out.append({"check": "ns per file " + name,
+                    "worst_error": round_or_none(worst, 4),
+                    "pass": worst is not None
+                    and abs(worst) <= NS_TOLERANCE})
     return out
 
 
-def _round(v, nd=1):
+def round_or_none(v, nd=1):
     return None if v is None else round(v, nd)
