@@ -16,6 +16,10 @@
 #   ./run_all.sh test        build, run the whole test suite (ctest) and the
 #                            regression gate against results/reference/
 #   ./run_all.sh deps        only install the dependencies
+#   ./run_all.sh sweep [-- sweep.sh options]
+#                            the crossing-cost sweep (harness/guest/sweep.sh:
+#                            one icount boot, simulated crossing costs) and
+#                            its charts, into results/<timestamp>-crossing/
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -31,10 +35,10 @@ while [ $# -gt 0 ]; do
 	--host-only) host_only=1 ;;
 	--native) native=1 ;;
 	--profile) profile=1 ;;
-	test | deps) mode=$1 ;;
+	test | deps | sweep) mode=$1 ;;
 	--) shift; extra=("$@"); break ;;
 	-h | --help)
-		sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0 ;;
 	*)
 		echo "run_all.sh: unknown argument '$1' (see --help)" >&2
@@ -112,6 +116,15 @@ if [ "$mode" = test ]; then
 	run_tests
 	# The regression gate: deterministic counts against results/reference/.
 	harness/ci_gate.sh build
+	exit
+fi
+
+if [ "$mode" = sweep ]; then
+	sweep_dir=$(harness/guest/sweep.sh "${extra[@]}" | tail -n 1)
+	plots/crossing_chart.py "$sweep_dir" >&2 ||
+		echo "run_all.sh: the sweep's charts were not drawn (see above)" >&2
+	echo "sweep:   $sweep_dir/summary.md"
+	echo "charts:  $sweep_dir/charts/"
 	exit
 fi
 

@@ -82,6 +82,9 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ci_level  # noqa: E402
+import crossing_chart  # noqa: E402
+import crossing_model  # noqa: E402
+import crossing_report  # noqa: E402
 import results_data as rd  # noqa: E402
 from extract import crossing  # noqa: E402
 
@@ -1147,7 +1150,26 @@ def run_line(run):
                 "; <b>incomplete run</b>" if run.incomplete else ""))
 
 
-def write_html(path, title, runs, history, table, items):
+def crossing_section(run_dir, runs, outdir):
+    """(LKML rows by crossing price, [(title, file name, PNG bytes)]) from
+    RUN_DIR/crossing-sweep, or None without a sweep."""
+    summary = crossing_report.load(run_dir)
+    if summary is None:
+        return None
+    figs = []
+    sizes = sorted({c["file_size"] for p in summary["points"]
+                    for c in p["configs"]})
+    for size in sizes:
+        base = os.path.join(outdir, "crossing-%s" % rd.human_bytes(size))
+        for png in crossing_chart.chart(summary, size, base, ["png"]):
+            with open(png, "rb") as f:
+                figs.append(("speed-up against the crossing cost, hot, %s"
+                             % rd.human_bytes(size), os.path.basename(png),
+                             f.read()))
+    return crossing_report.lkml_rows(summary, runs), figs
+
+
+def write_html(path, title, runs, history, table, items, crossing=None):
     e = html.escape
     out = ["<!DOCTYPE html>", "<html><head><meta charset='utf-8'>",
            "<title>%s</title>" % e(title), "<style>",
@@ -1184,6 +1206,22 @@ def write_html(path, title, runs, history, table, items):
                "table price the same gap from measured terms instead.</p>")
     out += html_table(["quantity", "value", "cursor shape", "how",
                        "measured in"], table, lambda r: r[1] is None)
+    if crossing:
+        rows, figs = crossing
+        out.append("<h2>The verdict against the crossing cost</h2>")
+        out.append("<p>%s. Who wins at three published prices of a null "
+                   "system call (cycles, drawn as instructions), hot from "
+                   "the crossing-cost sweep, cold from this run's guest "
+                   "cold configurations moved to each price by their "
+                   "counted crossings. %s</p>"
+                   % (e(crossing_model.SIMULATED), e(crossing_model.HONESTY)))
+        out += html_table(crossing_report.header(), rows)
+        for ttl, fname, png in figs:
+            out.append("<figure><img alt='%s' src='data:image/png;base64,%s'>"
+                       "<figcaption>%s, %s (<a href='%s'>%s</a>)"
+                       "</figcaption></figure>" % (
+                           e(ttl), base64.b64encode(png).decode(), e(ttl),
+                           e(crossing_model.SIMULATED), e(fname), e(fname)))
     section, kind = None, None
     for sec, knd, ttl, fname, item in items:
         if sec != section:
@@ -1309,7 +1347,7 @@ def main(argv):
     chart_trend(ch, history)
     path = os.path.join(outdir, "report.html")
     write_html(path, opt.title, runs, history, argument_table(tables),
-               ch.items)
+               ch.items, crossing_section(top.path, history[-1][1], outdir))
     sys.stderr.write("report: %s (%d charts)\n" % (path, ch.count()))
     return 0
 
