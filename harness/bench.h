@@ -100,6 +100,7 @@ struct run_state {
 	char *dir; /* results/<timestamp>-<host> */
 	char *started; /* ISO 8601 */
 	struct sample_stats null_syscall_ns;
+	unsigned long calib_calls; /* getppid calls per calibration batch */
 	/* ns per null atom, for each selected backend with run_chain. */
 	struct null_atom_stats null_atom[MAX_LIST];
 	/* ns per umem_add atom (the cursor shape's), likewise. */

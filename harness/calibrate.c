@@ -4,6 +4,7 @@
  * instructions, so neither libc nor errno handling is in the figure.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 
@@ -11,26 +12,6 @@
 #include "atoms/raw_syscall.h"
 #include "harness/calibrate.h"
 #include "harness/util.h"
-
-void null_syscall_measure(unsigned int reps, unsigned long iters,
-			  struct sample_stats *out)
-{
-	double *ns = xcalloc(reps, sizeof(*ns));
-	unsigned long i;
-	unsigned int r;
-	uint64_t t0;
-
-	for (i = 0; i < iters / 10; i++)
-		raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0);
-	for (r = 0; r < reps; r++) {
-		t0 = now_ns();
-		for (i = 0; i < iters; i++)
-			raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0);
-		ns[r] = (double)(now_ns() - t0) / (double)iters;
-	}
-	stats_compute(ns, reps, out);
-	free(ns);
-}
 
 static double time_null_syscalls(unsigned long calls)
 {
@@ -40,6 +21,38 @@ static double time_null_syscalls(unsigned long calls)
 	for (i = 0; i < calls; i++)
 		raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0);
 	return (double)(now_ns() - t0) / (double)calls;
+}
+
+unsigned long null_calib_calls(unsigned long max_calls)
+{
+	double per_call = time_null_syscalls(CALIB_PROBE_CALLS), calls;
+	int probe;
+
+	/* The fastest of three probes: a burst of noise must not price it. */
+	for (probe = 1; probe < 3; probe++)
+		per_call =
+			fmin(per_call, time_null_syscalls(CALIB_PROBE_CALLS));
+	calls = CALIB_BATCH_NS / (per_call > 0 ? per_call : 1);
+
+	if (calls >= (double)max_calls)
+		return max_calls;
+	return calls < CALIB_PROBE_CALLS ? CALIB_PROBE_CALLS :
+					   (unsigned long)calls;
+}
+
+void null_syscall_measure(unsigned int reps, unsigned long iters,
+			  struct sample_stats *out)
+{
+	double *ns = xcalloc(reps, sizeof(*ns));
+	unsigned long i;
+	unsigned int r;
+
+	for (i = 0; i < iters / 10; i++)
+		raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0);
+	for (r = 0; r < reps; r++)
+		ns[r] = time_null_syscalls(iters);
+	stats_compute(ns, reps, out);
+	free(ns);
 }
 
 /* ns per run of chain, iters runs. */

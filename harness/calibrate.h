@@ -14,6 +14,19 @@ typedef long (*atom_chain_runner)(const struct syslet_uatom *first);
 
 #define NULL_CHAIN_ATOMS 64
 
+/*
+ * Calls per calibration batch: max_calls, or fewer where a null syscall is
+ * dear enough that a batch of max_calls would last over CALIB_BATCH_NS
+ * (the fastest of three probes of CALIB_PROBE_CALLS prices it). The median of a
+ * few 50 ms batches is as good as of 0.6 s ones, and under a simulated crossing
+ * of 4,096 instructions (harness/guest/sweep.sh) the fixed count made the
+ * calibration, not the matrix, most of each point's time. At QEMU's
+ * native price (~145 ns) the count stays max_calls.
+ */
+#define CALIB_BATCH_NS	  50000000.0
+#define CALIB_PROBE_CALLS 2000
+unsigned long null_calib_calls(unsigned long max_calls);
+
 /* ns per getppid over reps batches of iters calls each. */
 void null_syscall_measure(unsigned int reps, unsigned long iters,
 			  struct sample_stats *out);

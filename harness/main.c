@@ -16,7 +16,7 @@
 #include "harness/results.h"
 
 #define NULL_REPS  15
-#define NULL_ITERS 200000
+#define NULL_ITERS 200000 /* per batch, at most: null_calib_calls() */
 
 static void on_signal(int sig)
 {
@@ -46,18 +46,20 @@ static int calibrate(void)
 	struct sample_stats st;
 	struct null_atom_stats atom;
 	char why[160], label[32];
+	unsigned long calls;
 	size_t i;
 
-	null_syscall_measure(NULL_REPS, NULL_ITERS, &st);
+	calls = null_calib_calls(NULL_ITERS);
+	null_syscall_measure(NULL_REPS, calls, &st);
 	stats_ci_label(st.ci_level, label, sizeof(label));
 	printf("getppid: %.1f ns median (%s %.1f-%.1f, %zu batches of "
-	       "%d)\n",
-	       st.median, label, st.ci_lo, st.ci_hi, st.n, NULL_ITERS);
+	       "%lu)\n",
+	       st.median, label, st.ci_lo, st.ci_hi, st.n, calls);
 	for (i = 0; i < backend_count; i++) {
 		if (!backends[i]->run_chain ||
 		    !backends[i]->available(why, sizeof(why)) ||
 		    null_atom_measure(backends[i]->run_chain, NULL_REPS,
-				      NULL_ITERS / NULL_CHAIN_ATOMS, &atom))
+				      calls / NULL_CHAIN_ATOMS, &atom))
 			continue;
 		stats_ci_label(atom.overhead.ci_level, label, sizeof(label));
 		printf("%s: %.1f ns per getppid atom (chains of %d), "
@@ -114,7 +116,7 @@ static void measure_null_atoms(struct run_state *run)
 		if (!opt->backends[i]->run_chain)
 			continue;
 		ret = null_atom_measure(opt->backends[i]->run_chain, NULL_REPS,
-					NULL_ITERS / NULL_CHAIN_ATOMS,
+					run->calib_calls / NULL_CHAIN_ATOMS,
 					&run->null_atom[i]);
 		if (ret)
 			fprintf(stderr,
@@ -123,7 +125,8 @@ static void measure_null_atoms(struct run_state *run)
 				opt->backends[i]->name, strerror(-ret));
 		ret = null_umem_atom_measure(
 			opt->backends[i]->run_chain, NULL_REPS,
-			NULL_ITERS / NULL_CHAIN_ATOMS, &run->null_umem_atom[i]);
+			run->calib_calls / NULL_CHAIN_ATOMS,
+			&run->null_umem_atom[i]);
 		if (ret)
 			fprintf(stderr,
 				"sysletbench: %s refused a umem_add chain: "
@@ -154,7 +157,9 @@ static int run_matrix(struct run_state *run)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	null_syscall_measure(NULL_REPS, NULL_ITERS, &run->null_syscall_ns);
+	run->calib_calls = null_calib_calls(NULL_ITERS);
+	null_syscall_measure(NULL_REPS, run->calib_calls,
+			     &run->null_syscall_ns);
 	measure_null_atoms(run);
 	if (results_open(run))
 		return 1;

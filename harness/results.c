@@ -639,8 +639,10 @@ static void json_meta(FILE *f, const struct run_state *run)
 	json_options(f, &run->opt);
 	fputs("  \"null_syscall_ns\": {", f);
 	json_median_ci(f, &run->null_syscall_ns);
-	fprintf(f, ", \"samples\": %zu},\n  \"null_atom_ns\": {",
-		run->null_syscall_ns.n);
+	fprintf(f,
+		", \"samples\": %zu, \"calls_per_sample\": %lu},\n"
+		"  \"null_atom_ns\": {",
+		run->null_syscall_ns.n, run->calib_calls);
 	json_null_atoms(f, run, run->null_atom);
 	fputs("},\n  \"null_umem_atom_ns\": {", f);
 	json_null_atoms(f, run, run->null_umem_atom);
