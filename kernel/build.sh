@@ -32,7 +32,10 @@
 # not build (exit 1). Slow: for an occasional CI job, not for ctest.
 # Option: --full builds the series on defconfig + guest.config (SMP, the
 # preemption model, audit, page-table isolation and retpolines of a real
-# user's kernel) in its own obj dir: tests/guest/run.sh --full-config.
+# user's kernel): tests/guest/run.sh --full-config. Like --deb, its own
+# source tree, obj dir, ccache and lock (full.lock): a defconfig build
+# holds its lock for most of an hour, and the guest kernels (CI's stock
+# build, say) must not wait on it nor see their tree switched under it.
 # Option: --deb [--config FILE] builds installable Debian packages (make
 # bindeb-pkg) of the series on FILE (default /boot/config-$(uname -r) when
 # present, else defconfig) + config/syslet.config, with LOCALVERSION
@@ -54,13 +57,14 @@ print_key=0
 stock=""
 bisect=""
 deb=""
+full=""
 base_config=tinyconfig	# a make target, or a config file (--deb --config)
 usage="usage: kernel/build.sh [--debug|--stock|--full|--bisect|--deb [--config FILE]] [--key]"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--debug) fragments+=("$here/config/debug.config"); flavour="-debug" ;;
 	--stock) stock=1; flavour="-stock" ;;
-	--full) flavour="-full"; base_config=defconfig ;;
+	--full) full=1; flavour="-full"; base_config=defconfig ;;
 	--deb) deb=1; flavour="-deb" ;;
 	--config)
 		[ $# -ge 2 ] || { echo "kernel/build.sh: --config needs a FILE ($usage)" >&2; exit 2; }
@@ -256,12 +260,14 @@ elif [ -z "${FORCE:-}" ] && [ -s "$image_dir/bzImage" ]; then
 fi
 
 mkdir -p "$cache"
-# The packages have a lock of their own: a distribution-sized build must
-# not hold up the guest kernels (they share no directory with it).
-exec 9>"$cache/build${deb:+-deb}.lock"
+# The packages and the full-config kernel have a tree and a lock of their
+# own: a distribution-sized build must not hold up the guest kernels (they
+# share no directory with it).
+own=${deb:+-deb}${full:+-full}
+exec 9>"$cache/build$own.lock"
 flock 9
 
-src=$cache/src${stock:+-stock}${deb:+-deb}	# git repo: commit "pristine" = the tarball
+src=$cache/src${stock:+-stock}$own	# git repo: commit "pristine" = the tarball
 obj=$cache/obj$flavour	# O= build dir, kept for incremental builds
 # bindeb-pkg writes its packages next to the obj dir: give it a folder.
 [ -z "$deb" ] || obj=$cache/deb-build/obj
@@ -295,13 +301,13 @@ fi
 #    what really changed.
 cd "$src"
 # Per lock: the packages build beside the guest kernels, never in their files.
-stage_index=$cache/stage${deb:+-deb}.index
+stage_index=$cache/stage$own.index
 rm -f "$stage_index"
 GIT_INDEX_FILE=$stage_index git read-tree pristine
 for p in "${patches[@]}"; do
 	if ! GIT_INDEX_FILE=$stage_index git apply --cached --whitespace=nowarn \
-		"$p" 2>"$cache/apply${deb:+-deb}.err"; then
-		cat "$cache/apply${deb:+-deb}.err" >&2
+		"$p" 2>"$cache/apply$own.err"; then
+		cat "$cache/apply$own.err" >&2
 		die "patch $(basename "$p") does not apply to $version (after the patches before it)"
 	fi
 	log "applied $(basename "$p")"
@@ -313,7 +319,7 @@ git checkout -q -f --detach "$commit"
 git clean -q -fdx -e /.sysletbench-pristine
 
 # 3. Configure: the base (tinyconfig, defconfig or a file) + fragments.
-export CCACHE_DIR=$cache/ccache${deb:+-deb}
+export CCACHE_DIR=$cache/ccache$own
 build_host=guest
 [ -z "$deb" ] || build_host=sysletbench
 export KBUILD_BUILD_USER=sysletbench KBUILD_BUILD_HOST=$build_host
