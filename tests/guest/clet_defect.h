@@ -106,6 +106,30 @@ static inline void waker_arm(struct waker *w)
 	__atomic_store_n(&w->armed, 1, __ATOMIC_RELEASE);
 }
 
+/* The pipe a case's clet reads (and its waker writes). */
+static int clet_pipe[2];
+
+/*
+ * fork() for one case: in the child (0 returned) a failure count of its
+ * own, a fresh pipe and ring.
+ */
+static inline pid_t clet_fork(void)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		test_fail_now("fork");
+	if (pid == 0) {
+		test_failures = 0;
+		if (pipe(clet_pipe))
+			test_fail_now("pipe");
+		clet_ring_setup();
+	}
+	return pid;
+}
+
 /* Reaps the completion of a clet that went async; 0 if none came. */
 static inline int clet_reap(struct syslet_completion *c)
 {

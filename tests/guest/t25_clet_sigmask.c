@@ -23,7 +23,6 @@
 #include <poll.h>
 
 static struct waker waker;
-static int pipe_fd[2];
 
 /* What the runner saw after its read (case mask). */
 static uint64_t runner_ss_flags, runner_ss_sp;
@@ -39,7 +38,7 @@ static long mask_clet(unsigned long arg)
 	raw_syscall6(__NR_rt_sigprocmask, SIG_BLOCK, (long)&m, 0, sizeof(m), 0,
 		     0);
 	waker_arm(&waker);
-	n = raw_syscall6(__NR_read, pipe_fd[0], (long)&c, 1, 0, 0, 0);
+	n = raw_syscall6(__NR_read, clet_pipe[0], (long)&c, 1, 0, 0, 0);
 	raw_syscall6(__NR_sigaltstack, 0, (long)&ss, 0, 0, 0, 0);
 	runner_ss_flags = (uint64_t)ss.ss_flags;
 	runner_ss_sp = (uint64_t)(uintptr_t)ss.ss_sp;
@@ -55,7 +54,7 @@ static void case_mask(void)
 
 	CHECK_EQ(sigaltstack(&ss, NULL), 0);
 	mask_set(0);
-	waker_start(&waker, pipe_fd[1], 0);
+	waker_start(&waker, clet_pipe[1], 0);
 	ret = clet_sys_exec(mask_clet, 0, clet_stack_top(), &clet_ring.ahu, &r);
 	CHECK(ret == 0, "the clet blocked in read() but did not go async: %ld",
 	      ret);
@@ -125,7 +124,7 @@ static void case_sigsuspend(void)
 
 static long ppoll_clet(unsigned long arg)
 {
-	struct pollfd pfd = { pipe_fd[0], POLLIN, 0 };
+	struct pollfd pfd = { clet_pipe[0], POLLIN, 0 };
 	uint64_t m = bit(SIGUSR2);
 
 	waker_arm(&waker);
@@ -140,7 +139,7 @@ static void case_ppoll(void)
 	long ret;
 
 	mask_set(0);
-	waker_start(&waker, pipe_fd[1], 0);
+	waker_start(&waker, clet_pipe[1], 0);
 	ret = clet_sys_exec(ppoll_clet, 0, clet_stack_top(), &clet_ring.ahu,
 			    &r);
 	CHECK(mask_now() == 0,
@@ -156,22 +155,13 @@ static void case_ppoll(void)
 	pthread_join(waker.thread, NULL);
 }
 
-/* Runs @fn in a child with its own pipe and ring; CHECKs exit(0). */
+/* Runs @fn in a child; CHECKs that it exits 0. */
 static void in_child(void (*fn)(void), const char *what)
 {
-	pid_t pid;
+	pid_t pid = clet_fork();
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		test_fail_now("fork");
 	if (pid == 0) {
-		test_failures = 0;
-		if (pipe(pipe_fd))
-			test_fail_now("pipe");
-		clet_ring_setup();
 		fn();
-		fflush(stdout);
 		_exit(test_failures ? 1 : 0);
 	}
 	expect_exit(pid, 0, what);

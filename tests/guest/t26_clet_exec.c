@@ -21,7 +21,6 @@
 #define ROUNDS 20
 
 static struct waker waker;
-static int pipe_fd[2];
 static char mask_arg[32];
 
 static long exec_self(void)
@@ -42,7 +41,7 @@ static long block_then_exec_clet(unsigned long arg)
 	char c;
 
 	waker_arm(&waker);
-	if (raw_syscall6(__NR_read, pipe_fd[0], (long)&c, 1, 0, 0, 0) != 1)
+	if (raw_syscall6(__NR_read, clet_pipe[0], (long)&c, 1, 0, 0, 0) != 1)
 		return -1;
 	return exec_self();
 }
@@ -57,7 +56,7 @@ static long failed_exec_then_block_clet(unsigned long arg)
 	if (err != -ENOENT)
 		return err;
 	waker_arm(&waker);
-	if (raw_syscall6(__NR_read, pipe_fd[0], (long)&c, 1, 0, 0, 0) != 1)
+	if (raw_syscall6(__NR_read, clet_pipe[0], (long)&c, 1, 0, 0, 0) != 1)
 		return -2;
 	return 0;
 }
@@ -68,14 +67,11 @@ static void child(clet_sys_fn fn, int wake)
 	int64_t r = 0;
 	long ret;
 
-	if (pipe(pipe_fd))
-		_exit(100);
-	clet_ring_setup();
 	mask_set(bit(SIGUSR2));
 	snprintf(mask_arg, sizeof(mask_arg), "%#llx",
 		 (unsigned long long)bit(SIGUSR2));
 	if (wake)
-		waker_start(&waker, pipe_fd[1], 0);
+		waker_start(&waker, clet_pipe[1], 0);
 	ret = clet_sys_exec(fn, 0, clet_stack_top(), &clet_ring.ahu, &r);
 	if (ret == 0) {
 		struct syslet_completion c = { 0 };
@@ -91,13 +87,9 @@ static void child(clet_sys_fn fn, int wake)
 
 static int run_child(clet_sys_fn fn, int wake)
 {
+	pid_t pid = clet_fork();
 	int status;
-	pid_t pid;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		test_fail_now("fork");
 	if (pid == 0)
 		child(fn, wake);
 	status = wait_child_guarded(pid);
@@ -109,18 +101,10 @@ static void case_failed_exec(void)
 	struct syslet_completion c = { 0 };
 	int64_t r = 0;
 	long ret;
-	pid_t pid;
+	pid_t pid = clet_fork();
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		test_fail_now("fork");
 	if (pid == 0) {
-		test_failures = 0;
-		if (pipe(pipe_fd))
-			_exit(100);
-		clet_ring_setup();
-		waker_start(&waker, pipe_fd[1], 0);
+		waker_start(&waker, clet_pipe[1], 0);
 		ret = clet_sys_exec(failed_exec_then_block_clet, 0,
 				    clet_stack_top(), &clet_ring.ahu, &r);
 		CHECK(ret == 0,

@@ -41,7 +41,6 @@ _Static_assert(SYSLET_NR_CLET_EXEC == 603, "clet_exec number");
 _Static_assert(__NR_exit_group == 231 && STALE_EXIT == 3, "exit_group(3)");
 
 static struct waker waker;
-static int pipe_fd[2];
 static jmp_buf back;
 
 static long jump_clet(unsigned long arg)
@@ -60,11 +59,8 @@ static void child(void)
 	int64_t r = 0;
 	char c;
 
-	if (pipe(pipe_fd))
-		_exit(100);
-	clet_ring_setup();
 	mask_set(0);
-	waker_start(&waker, pipe_fd[1], 0);
+	waker_start(&waker, clet_pipe[1], 0);
 	if (!setjmp(back)) {
 		clet_exec_no_async(jump_clet, 0, clet_stack_top(),
 				   &clet_ring.ahu, &r);
@@ -73,7 +69,7 @@ static void child(void)
 	}
 	before = get_info();
 	waker_arm(&waker);
-	CHECK_EQ(read(pipe_fd[0], &c, 1), 1);
+	CHECK_EQ(read(clet_pipe[0], &c, 1), 1);
 	after = get_info();
 	CHECK(after.cachemisses == before.cachemisses,
 	      "the caller's read after the longjmp was handed off (%llu "
@@ -97,9 +93,7 @@ int main(void)
 	test_name = "t27_clet_longjmp";
 	require_syslets(NULL);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	pid = fork();
-	if (pid < 0)
-		test_fail_now("fork");
+	pid = clet_fork();
 	if (pid == 0)
 		child();
 	status = wait_child_guarded(pid);
