@@ -45,9 +45,9 @@ struct defect_family {
 static const struct defect_family defect_families[NR_FAMILIES] = {
 	[F_STOP] = { "1", 0,
 		     "SIGSTOP (then SIGCONT or SIGKILL) with chains in flight" },
-	[F_PPOLL] = { "5", 1, "ppoll with a temporary signal mask in a clet" },
-	[F_EXEC] = { "6", 1, "execve from a clet" },
-	[F_LONGJMP] = { "7", 1, "longjmp out of a clet, then a blocking call" },
+	[F_PPOLL] = { "5", 0, "ppoll with a temporary signal mask in a clet" },
+	[F_EXEC] = { "6", 0, "execve from a clet" },
+	[F_LONGJMP] = { "7", 0, "longjmp out of a clet, then a blocking call" },
 	[F_LOOP] = { "9", 0, "SIGSTOP while a chain loops in the kernel" },
 	[F_THREADS_EXIT] = { "10", 0,
 			     "every user thread exit(2)s with spares parked" },
