@@ -72,6 +72,7 @@ struct config_result {
 	size_t file_size;
 	size_t buf_size;
 	unsigned int passes; /* inner passes per sample (hot only) */
+	uint64_t sizing_pass_ns; /* the fastest sizing pass (hot), or 0 */
 
 	struct sample *samples;
 	size_t nsamples;

@@ -411,6 +411,7 @@ static void warm_up(struct run_state *run, struct variant *v,
 		if (!best || t0 < best)
 			best = t0;
 	}
+	cfg->sizing_pass_ns = best;
 	cfg->passes = passes_for(&run->opt, cfg->cache, best);
 }
 

@@ -781,11 +781,14 @@ static void json_config(FILE *f, const struct config_result *cfg)
 		", \"concurrency\": %u, \"cache\": \"%s\", "
 		"\"cache_requested\": \"%s\", \"files\": %zu, "
 		"\"file_size\": %zu, \"buf_size\": %zu, \"passes\": %u,\n     "
+		"\"sizing_pass_ns\": %llu, "
 		"\"verified\": %s, \"files_checked\": %llu, "
 		"\"checksum_errors\": %llu, ",
 		cfg->concurrency, cache_state_label(cfg->cache),
 		cache_state_name(cfg->cache), cfg->files, cfg->file_size,
-		cfg->buf_size, cfg->passes, cfg->verified ? "true" : "false",
+		cfg->buf_size, cfg->passes,
+		(unsigned long long)cfg->sizing_pass_ns,
+		cfg->verified ? "true" : "false",
 		(unsigned long long)cfg->files_checked,
 		(unsigned long long)cfg->checksum_errors);
 	json_str(f, "error", cfg->error);
