@@ -18,13 +18,6 @@ struct atoms_user_ctx {
 	size_t cap;
 };
 
-static int atoms_user_available(char *why, size_t why_len)
-{
-	(void)why;
-	(void)why_len;
-	return 1;
-}
-
 static void *atoms_user_setup(const struct backend_params *params)
 {
 	struct atoms_user_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -83,7 +76,7 @@ const struct backend atoms_user_backend = {
 	.description =
 		"atom chain, user-space interpreter, one syscall per atom",
 	.is_async = 0,
-	.available = atoms_user_available,
+	.available = backend_available_anywhere,
 	.setup = atoms_user_setup,
 	.run = atoms_user_run,
 	.teardown = atoms_user_teardown,

@@ -21,13 +21,6 @@ struct sync_ctx {
 	char *buf;
 };
 
-static int sync_available(char *why, size_t why_len)
-{
-	(void)why;
-	(void)why_len;
-	return 1;
-}
-
 static void *sync_setup(const struct backend_params *params)
 {
 	struct sync_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -105,7 +98,7 @@ const struct backend baseline_sync_backend = {
 	.name = "baseline_sync",
 	.description = "open, read until EOF, close: one file at a time",
 	.is_async = 0,
-	.available = sync_available,
+	.available = backend_available_anywhere,
 	.setup = sync_setup,
 	.run = sync_run,
 	.teardown = sync_teardown,

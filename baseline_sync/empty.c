@@ -32,13 +32,6 @@ static inline void no_syscall(const void *arg)
 	__asm__ __volatile__("" : : "r"(arg) : "memory");
 }
 
-static int empty_available(char *why, size_t why_len)
-{
-	(void)why;
-	(void)why_len;
-	return 1;
-}
-
 static void *empty_setup(const struct backend_params *params)
 {
 	struct empty_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -105,7 +98,7 @@ const struct backend empty_backend = {
 		       "bookkeeping, no system calls, reads nothing",
 	.is_async = 0,
 	.reads_nothing = 1,
-	.available = empty_available,
+	.available = backend_available_anywhere,
 	.setup = empty_setup,
 	.run = empty_run,
 	.teardown = empty_teardown,
