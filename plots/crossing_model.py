@@ -122,28 +122,22 @@ def measured_break_even(series):
     return None
 
 
+def series(points, name, key):
+    """[(null_ns, the config's KEY)] of variant NAME at every point, sorted
+    by null_ns (KEY None where a point has no figure)."""
+    return sorted((p["null_syscall_ns"], c.get(key))
+                  for p in points for c in p["configs"] if variant(c) == name)
+
+
 def speedup_series(points, name):
-    out = []
-    for p in points:
-        for c in p["configs"]:
-            if variant(c) == name:
-                out.append((p["null_syscall_ns"], c.get("speedup_vs_sync")))
-    return sorted(out)
-
-
-def ns_series(points, name):
-    out = []
-    for p in points:
-        for c in p["configs"]:
-            if variant(c) == name:
-                out.append((p["null_syscall_ns"], c.get("ns_per_file")))
-    return sorted(out)
+    return series(points, name, "speedup_vs_sync")
 
 
 def measured_slope(points, name):
     """Crossings per file the sweep itself shows: the least-squares slope
     of ns per file against the null syscall over every point, or None."""
-    pts = [(x, y) for x, y in ns_series(points, name) if y is not None]
+    pts = [(x, y) for x, y in series(points, name, "ns_per_file")
+           if y is not None]
     if len(pts) < 2:
         return None
     mx = sum(x for x, _ in pts) / len(pts)
@@ -187,7 +181,7 @@ def checks(points, model, bes):
         if b not in NS_CHECKED or conc != "c1" or name.endswith("/cursor"):
             continue
         worst = None
-        for x, ns in ns_series(points, name):
+        for x, ns in series(points, name, "ns_per_file"):
             p = predict_ns(model, name, x)
             if ns and p:
                 e = (p - ns) / ns
