@@ -10,13 +10,7 @@
 #   tests/guest/test_crossing_sweep.sh BUILD_DIR
 # Exit: 0 pass, 1 fail, 77 skip (no QEMU, debugfs or python3 here).
 set -u
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-for t in qemu-system-x86_64 debugfs python3; do
-	command -v "$t" >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/guest_test_env.sh"
 if ! "$top/harness/guest/sweep.sh" --build "$build" --out "$tmp/run" \
 	--points native,1024 --sizes 4K --reps 2 \
 	--backends baseline_sync,atoms-kernel >"$tmp/sweep.log" 2>&1; then
