@@ -33,14 +33,14 @@
 # Option: --full builds the series on defconfig + guest.config (SMP, the
 # preemption model, audit, page-table isolation and retpolines of a real
 # user's kernel): tests/guest/run.sh --full-config. Like --deb, its own
-# source tree, obj dir, ccache and lock (full.lock): a defconfig build
+# source tree, obj dir, ccache and lock (build-full.lock): a defconfig build
 # holds its lock for most of an hour, and the guest kernels (CI's stock
 # build, say) must not wait on it nor see their tree switched under it.
 # Option: --deb [--config FILE] builds installable Debian packages (make
 # bindeb-pkg) of the series on FILE (default /boot/config-$(uname -r) when
 # present, else defconfig) + config/syslet.config, with LOCALVERSION
 # -syslet-<series hash>. Its own source tree, obj dir, ccache and lock
-# (deb.lock), so it never rewrites the guest's tree nor waits on it;
+# (build-deb.lock), so it never rewrites the guest's tree nor waits on it;
 # cached under debs/<key>/ by the same key rules (the base config's text
 # in the key). It only builds: it prints the packages and the commands to
 # install and boot them; the last stdout line is the packages' directory.
@@ -57,14 +57,13 @@ print_key=0
 stock=""
 bisect=""
 deb=""
-full=""
 base_config=tinyconfig	# a make target, or a config file (--deb --config)
 usage="usage: kernel/build.sh [--debug|--stock|--full|--bisect|--deb [--config FILE]] [--key]"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--debug) fragments+=("$here/config/debug.config"); flavour="-debug" ;;
 	--stock) stock=1; flavour="-stock" ;;
-	--full) full=1; flavour="-full"; base_config=defconfig ;;
+	--full) flavour="-full"; base_config=defconfig ;;
 	--deb) deb=1; flavour="-deb" ;;
 	--config)
 		[ $# -ge 2 ] || { echo "kernel/build.sh: --config needs a FILE ($usage)" >&2; exit 2; }
@@ -263,7 +262,8 @@ mkdir -p "$cache"
 # The packages and the full-config kernel have a tree and a lock of their
 # own: a distribution-sized build must not hold up the guest kernels (they
 # share no directory with it).
-own=${deb:+-deb}${full:+-full}
+own=""
+case "$flavour" in -deb | -full) own=$flavour ;; esac
 exec 9>"$cache/build$own.lock"
 flock 9
 
