@@ -127,7 +127,8 @@ struct async_head_user {
  * kernel these numbers may mean nothing, or something else.
  *
  *   long syslet_info(struct syslet_info *info, unsigned int size)
- *	fills info (size = sizeof(*info)), returns 0.
+ *	fills info (size = sizeof(*info)), returns 0. The counters are the
+ *	calling process's (all its threads; a new process starts from 0).
  *   long async_exec(struct syslet_uatom *atom, struct async_head_user *ahu)
  *	runs the chain; returns the completed atom's address when the chain
  *	finished synchronously, 0 when it went async (it completes later
