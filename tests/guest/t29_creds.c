@@ -150,8 +150,7 @@ static void new_chains_use_new_creds(const char *what)
 static void run_drop(enum drop how)
 {
 	const char *what = drop_names[how];
-	pid_t pid, tid;
-	int status;
+	pid_t pid;
 
 	if (pipe(ready) || pipe(feed))
 		test_fail_now("pipe: %s", strerror(errno));
@@ -167,16 +166,8 @@ static void run_drop(enum drop how)
 		exit(test_failures);
 	}
 	close(ready[1]);
-	/* EOF: the child ended before it got there (its status says why). */
-	if (read(ready[0], &tid, sizeof(tid)) == sizeof(tid) &&
-	    wait_task_asleep(pid, tid) == 0)
-		CHECK_EQ(write(feed[1], "x", 1), 1);
-	status = wait_child_guarded(pid);
-	CHECK(status != -1, "%s: the child did not end within %d s", what,
-	      CHILD_GUARD_S);
-	if (status != -1)
-		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		      "%s: wait status %#x", what, status);
+	feed_when_asleep(pid, ready[0], feed[1]);
+	expect_exit(pid, 0, what);
 	close(ready[0]);
 	close(feed[0]);
 	close(feed[1]);
