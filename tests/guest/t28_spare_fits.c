@@ -35,7 +35,10 @@ static int ready[2];
 
 struct attr_case {
 	const char *name;
-	/* Changes the attribute on the calling thread; 0 or -errno. */
+	/*
+	 * Changes the attribute on the calling thread; 0, -errno, or 1 when
+	 * this guest leaves nothing to change.
+	 */
 	int (*change)(void);
 	/* 0 if the calling thread has the changed attribute. */
 	int (*check)(void);
@@ -143,7 +146,7 @@ static int change_affinity(void)
 		if (CPU_ISSET(i, &all))
 			last = i;
 	if (CPU_COUNT(&all) < 2)
-		return -EINVAL; /* the guest has 2 CPUs: a broken guest */
+		return 1; /* one CPU (run.sh --icount): nothing to change */
 	CPU_ZERO(&cpus_set);
 	CPU_SET(last, &cpus_set);
 	return sched_setaffinity(0, sizeof(cpus_set), &cpus_set) ? -errno : 0;
@@ -290,6 +293,11 @@ static void child(const struct attr_case *c)
 		test_fail_now("%s: the first chain did not go async (%ld, %ld)",
 			      c->name, exec_ret, r);
 	err = c->change();
+	if (err == 1) {
+		printf("%s: %s: nothing to change in this guest\n", test_name,
+		       c->name);
+		exit(0);
+	}
 	if (err)
 		test_fail_now("%s: the change failed: %s", c->name,
 			      strerror(-err));
