@@ -54,6 +54,33 @@
  * -EEXIST, FUTEX_UNLOCK_PI of a PI futex locked before it -EPERM; a signal
  * sent to the old id (pthread_kill with glibc's cached id) reaches a thread
  * that blocks it.
+ *
+ * Per-thread attributes do not change in a handoff: the user context only
+ * moves to a spare whose credentials, personality, no_new_privs and
+ * speculation controls, seccomp filter, fs (cwd, root, umask), file table,
+ * namespaces, cgroup, CPU affinity, scheduling policy, priority and nice,
+ * I/O priority, timer slack, I/O permissions (ioperm, iopl), NUMA policy
+ * and utilization clamps equal the caller's. If no parked spare fits, the
+ * atom blocks in place and the chain goes on synchronously; the thread's
+ * next chain or clet that may go async first makes a spare from the
+ * thread, which fits it (unless the thread has SCHED_RESET_ON_FORK).
+ *
+ * Credentials: work that went async runs on with the credentials of the
+ * thread that submitted it, while it reads its atoms from memory that the
+ * process can rewrite. So once any thread of the process commits new
+ * credentials (setuid, setresuid, capset and the like), every chain that
+ * went async before ends with -EPERM at the next atom it reads (the atom in
+ * flight finishes); chains submitted after the change run with the
+ * submitter's new credentials (spares with the old ones no longer fit). A
+ * chain that did not go async runs in the thread that submitted it, with
+ * that thread's credentials. A clet that went async is user code running on
+ * in its thread, with that thread's credentials: nothing ends it, so drop
+ * privileges only once the clets that went async have posted their
+ * completions. glibc's setuid() and the like signal every thread glibc
+ * knows, by its thread id: if one of those threads' contexts was handed
+ * off, the old id belongs to a thread that blocks the signal (see above)
+ * and the call never returns. Drop privileges before such threads use
+ * syslets, or with the raw system calls, thread by thread.
  */
 #ifndef _UAPI_LINUX_SYSLET_H
 #define _UAPI_LINUX_SYSLET_H

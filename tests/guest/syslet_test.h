@@ -154,6 +154,24 @@ static inline int wait_task_asleep(pid_t pid, pid_t tid)
 	}
 }
 
+/*
+ * The parent's side of a child one of whose threads will sleep reading a
+ * pipe (a blocking atom): the child writes that thread's id to @ready_fd
+ * first. Once the thread sleeps, one byte goes to @feed_fd. EOF on
+ * @ready_fd (the child ended before) or a thread that is gone feeds
+ * nothing: the child's wait status tells why.
+ */
+static inline void feed_when_asleep(pid_t pid, int ready_fd, int feed_fd)
+{
+	pid_t tid;
+
+	if (read(ready_fd, &tid, sizeof(tid)) != sizeof(tid) ||
+	    wait_task_asleep(pid, tid))
+		return;
+	CHECK(write(feed_fd, "x", 1) == 1, "write to the fed pipe: %s",
+	      strerror(errno));
+}
+
 static inline struct syslet_info get_info(void)
 {
 	struct syslet_info info;
