@@ -51,9 +51,17 @@
  * but the thread id does not: gettid() changes and what is tied to the
  * old id stays with the old thread. Such uses fail cleanly: io_uring_enter
  * on a ring made with IORING_SETUP_SINGLE_ISSUER before the handoff gives
- * -EEXIST, FUTEX_UNLOCK_PI of a PI futex locked before it -EPERM; a signal
- * sent to the old id (pthread_kill with glibc's cached id) reaches a thread
- * that blocks it.
+ * -EEXIST, FUTEX_UNLOCK_PI of a PI futex locked before it -EPERM.
+ *
+ * Signals after a handoff: the thread that finishes the work, and a parked
+ * spare, carry no user context; they block every signal but SIGKILL and
+ * SIGSTOP and pass any other signal directed at their thread to the
+ * process, as if it had been sent with kill(): a thread of the process
+ * that does not block it takes it. So do a signal sent to the old thread
+ * id (tgkill, pthread_kill with glibc's cached id, a SIGEV_THREAD_ID
+ * timer), the SIGPIPE or SIGXFSZ of a write atom that runs after the
+ * handoff, and a signal that was pending, blocked, for the old thread at
+ * the handoff. None stays queued on a thread without a user context.
  */
 #ifndef _UAPI_LINUX_SYSLET_H
 #define _UAPI_LINUX_SYSLET_H
