@@ -59,9 +59,10 @@
  * process, as if it had been sent with kill(): a thread of the process
  * that does not block it takes it. So do a signal sent to the old thread
  * id (tgkill, pthread_kill with glibc's cached id, a SIGEV_THREAD_ID
- * timer), the SIGPIPE or SIGXFSZ of a write atom that runs after the
- * handoff, and a signal that was pending, blocked, for the old thread at
- * the handoff. None stays queued on a thread without a user context.
+ * timer) and the SIGPIPE or SIGXFSZ of a write atom that runs after the
+ * handoff. A signal pending for the old thread at the handoff moves with
+ * the user context, as its mask does. None stays queued on a thread
+ * without a user context.
  */
 #ifndef _UAPI_LINUX_SYSLET_H
 #define _UAPI_LINUX_SYSLET_H

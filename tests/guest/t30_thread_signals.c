@@ -2,8 +2,9 @@
 /*
  * Thread-directed signals after a handoff (issue 11 §2 item 4): a signal
  * meant for the thread that gave its user context away, or for a spare,
- * goes to the process, where a user thread takes it; it never stays
- * queued, blocked, on a runner or a parked spare.
+ * goes to the process, where a user thread takes it, and one pending for
+ * the context at the handoff moves with it; none stays queued, blocked,
+ * on a runner or a parked spare.
  *
  * Each case runs in a child (child_guard.h). The user threads block the
  * signal while it is sent, so where it went is visible at once in
@@ -14,7 +15,9 @@
  *  - tgkill: SIGUSR1 to the old thread id while its runner sleeps in the
  *    chain's read; the read still returns its byte;
  *  - parked: SIGUSR2 to the old thread id once its runner has parked as
- *    a spare.
+ *    a spare;
+ *  - pending: SIGUSR1 sent to this thread before a chain hands its
+ *    context off moves with the context (as the mask does).
  * Then a SYSLET_ASYNC chain hands the context to that spare, which must
  * not run the handler a second time.
  */
@@ -186,6 +189,21 @@ static void case_parked(void)
 	expect_handled_here(SIGUSR2, old_tid, "tgkill to a parked spare");
 }
 
+static void case_pending(void)
+{
+	pid_t old_tid = tid_now();
+	int in[2];
+
+	install(SIGUSR1);
+	if (pipe(in))
+		test_fail_now("pipe");
+	CHECK_EQ(syscall(SYS_tgkill, getpid(), old_tid, SIGUSR1), 0);
+	CHECK_EQ(submit_read(in[0], -1), 0);
+	CHECK_EQ(write(in[1], "q", 1), 1);
+	CHECK_EQ(reap(), 1);
+	expect_handled_here(SIGUSR1, old_tid, "pending at the handoff");
+}
+
 static void in_child(void (*fn)(void), const char *what)
 {
 	pid_t pid;
@@ -211,5 +229,6 @@ int main(void)
 	in_child(case_sigpipe, "SIGPIPE of a write atom after the handoff");
 	in_child(case_tgkill, "tgkill to the old thread id during the handoff");
 	in_child(case_parked, "tgkill to a parked spare");
+	in_child(case_pending, "a signal pending, blocked, at the handoff");
 	return test_done();
 }
