@@ -21,7 +21,8 @@
  *    1 with ppoll's 1) and the kernel filled in the area's cpu_id;
  *  - fault: the clet's own user-mode read of an evicted page is a
  *    cachemiss (documented: its page faults hand off like its system
- *    calls), and glibc's rseq registration moves with the caller.
+ *    calls) when it sleeps, and glibc's rseq registration moves with the
+ *    caller.
  *
  * EXTRA_SRCS: clets/clet_sys.c
  */
@@ -164,18 +165,31 @@ static long touch_clet(unsigned long page)
 	return *(volatile unsigned char *)page;
 }
 
+/*
+ * A fault that finds its disk read done does not sleep (and must not hand
+ * off): up to ROUNDS evicted pages, until one hands off.
+ */
 static void case_fault(void)
 {
-	char *page = file_page();
 	struct syslet_completion c = { 0 };
 	int64_t r = -1;
-	long ret;
+	long ret = 1;
 
-	evict(page);
-	ret = clet_sys_exec(touch_clet, (unsigned long)page + 64,
-			    clet_stack_top(), &clet_ring.ahu, &r);
-	CHECK(ret == 0, "a clet's page fault that sleeps did not hand off: %ld",
-	      ret);
+	for (int i = 0; i < ROUNDS && ret == 1; i++) {
+		char *page = file_page();
+
+		evict(page);
+		ret = clet_sys_exec(touch_clet, (unsigned long)page + 64,
+				    clet_stack_top(), &clet_ring.ahu, &r);
+		CHECK(ret == 0 || (ret == 1 && r == 0xff),
+		      "clet_exec %ld, result %lld", ret, (long long)r);
+		if (ret == 1) { /* else the clet's runner still reads it */
+			munmap(page, 4096);
+			close(cold_fd);
+		}
+	}
+	CHECK(ret == 0, "in %d rounds no page fault of a clet handed off: %ld",
+	      ROUNDS, ret);
 	if (ret == 0) {
 		CHECK(clet_reap(&c), "no completion");
 		CHECK_EQ(c.result, 0xff);
