@@ -204,31 +204,18 @@ static void case_pending(void)
 	expect_handled_here(SIGUSR1, old_tid, "pending at the handoff");
 }
 
-static void in_child(void (*fn)(void), const char *what)
-{
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		test_fail_now("fork");
-	if (pid == 0) {
-		test_failures = 0;
-		ring_init(&ring, 16);
-		fn();
-		_exit(test_failures ? 1 : 0);
-	}
-	expect_exit(pid, 0, what);
-}
-
 int main(void)
 {
 	test_name = "t30_thread_signals";
 	require_syslets(NULL);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	in_child(case_sigpipe, "SIGPIPE of a write atom after the handoff");
-	in_child(case_tgkill, "tgkill to the old thread id during the handoff");
-	in_child(case_parked, "tgkill to a parked spare");
-	in_child(case_pending, "a signal pending, blocked, at the handoff");
+	ring_init(&ring, 16); /* each case's child has a fresh copy */
+	run_case(NULL, case_sigpipe,
+		 "SIGPIPE of a write atom after the handoff");
+	run_case(NULL, case_tgkill,
+		 "tgkill to the old thread id during the handoff");
+	run_case(NULL, case_parked, "tgkill to a parked spare");
+	run_case(NULL, case_pending,
+		 "a signal pending, blocked, at the handoff");
 	return test_done();
 }

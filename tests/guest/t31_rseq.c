@@ -199,25 +199,15 @@ static void case_fault(void)
 		CHECK_EQ(sys_rseq(glibc_rseq(), RSEQ_FLAG_UNREGISTER), 0);
 }
 
-static void in_child(void (*fn)(void), const char *what)
-{
-	pid_t pid = clet_fork();
-
-	if (pid == 0) {
-		fn();
-		_exit(test_failures ? 1 : 0);
-	}
-	expect_exit(pid, 0, what);
-}
-
 int main(void)
 {
 	test_name = "t31_rseq";
 	require_syslets(NULL);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	for (int i = 0; i < ROUNDS; i++)
-		in_child(case_exit,
+		run_case(clet_case_setup, case_exit,
 			 "a clet whose rseq update sleeps on the way out");
-	in_child(case_fault, "a clet's page fault that sleeps");
+	run_case(clet_case_setup, case_fault,
+		 "a clet's page fault that sleeps");
 	return test_done();
 }
