@@ -12,9 +12,10 @@
  * in place (ppoll with a mask never hands off) and is scheduled out, so
  * its way back asks for the rseq update, whose fault reads the page from
  * disk and sleeps. In the fuzzer it was glibc's area, copy-on-write after
- * a sibling's fork, and the fault slept on mmap_lock. The read may end
- * before the fault waits for it (then nothing sleeps): ROUNDS rounds; on
- * the series before the fix 8 of 8, 3 of 5 and 17 of 20 died.
+ * a sibling's fork, and the fault most likely slept on mmap_lock (held by
+ * the fork). The read may end before the fault waits for it (then
+ * nothing sleeps): ROUNDS rounds; on the series before the fix 8 of 8,
+ * 3 of 5 and 17 of 20 died.
  *
  * Cases, each in a child (a defect kills it):
  *  - exit, ROUNDS times: that clet ends synchronously (clet_exec returns
