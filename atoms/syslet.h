@@ -51,9 +51,18 @@
  * but the thread id does not: gettid() changes and what is tied to the
  * old id stays with the old thread. Such uses fail cleanly: io_uring_enter
  * on a ring made with IORING_SETUP_SINGLE_ISSUER before the handoff gives
- * -EEXIST, FUTEX_UNLOCK_PI of a PI futex locked before it -EPERM; a signal
- * sent to the old id (pthread_kill with glibc's cached id) reaches a thread
- * that blocks it.
+ * -EEXIST, FUTEX_UNLOCK_PI of a PI futex locked before it -EPERM.
+ *
+ * Signals after a handoff: the thread that finishes the work, and a parked
+ * spare, carry no user context; they block every signal but SIGKILL and
+ * SIGSTOP and pass any other signal directed at their thread to the
+ * process, as if it had been sent with kill(): a thread of the process
+ * that does not block it takes it. So do a signal sent to the old thread
+ * id (tgkill, pthread_kill with glibc's cached id, a SIGEV_THREAD_ID
+ * timer) and the SIGPIPE or SIGXFSZ of a write atom that runs after the
+ * handoff. A signal pending for the old thread at the handoff moves with
+ * the user context, as its mask does. None stays queued on a thread
+ * without a user context.
  *
  * Per-thread attributes do not change in a handoff: the user context only
  * moves to a spare whose credentials, personality, no_new_privs and

@@ -61,4 +61,37 @@ static inline void expect_exit(pid_t pid, int code, const char *what)
 		      code);
 }
 
+/* fork() for one case: the child (0 returned) counts its own failures. */
+static inline pid_t fork_case(void)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		test_fail_now("fork");
+	if (pid == 0)
+		test_failures = 0;
+	return pid;
+}
+
+/*
+ * Runs the case @fn in a child process of its own (a defect may kill or
+ * hang it), after @setup there (NULL: none); CHECKs that it exits 0.
+ * @what names the case.
+ */
+static inline void run_case(void (*setup)(void), void (*fn)(void),
+			    const char *what)
+{
+	pid_t pid = fork_case();
+
+	if (pid == 0) {
+		if (setup)
+			setup();
+		fn();
+		_exit(test_failures ? 1 : 0);
+	}
+	expect_exit(pid, 0, what);
+}
+
 #endif /* CHILD_GUARD_H */

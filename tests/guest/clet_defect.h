@@ -109,24 +109,24 @@ static inline void waker_arm(struct waker *w)
 /* The pipe a case's clet reads (and its waker writes). */
 static int clet_pipe[2];
 
+/* A case's child: a fresh pipe and ring (run_case()'s setup). */
+static inline void clet_case_setup(void)
+{
+	if (pipe(clet_pipe))
+		test_fail_now("pipe");
+	clet_ring_setup();
+}
+
 /*
  * fork() for one case: in the child (0 returned) a failure count of its
  * own, a fresh pipe and ring.
  */
 static inline pid_t clet_fork(void)
 {
-	pid_t pid;
+	pid_t pid = fork_case();
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		test_fail_now("fork");
-	if (pid == 0) {
-		test_failures = 0;
-		if (pipe(clet_pipe))
-			test_fail_now("pipe");
-		clet_ring_setup();
-	}
+	if (pid == 0)
+		clet_case_setup();
 	return pid;
 }
 

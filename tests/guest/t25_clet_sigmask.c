@@ -155,25 +155,15 @@ static void case_ppoll(void)
 	pthread_join(waker.thread, NULL);
 }
 
-/* Runs @fn in a child; CHECKs that it exits 0. */
-static void in_child(void (*fn)(void), const char *what)
-{
-	pid_t pid = clet_fork();
-
-	if (pid == 0) {
-		fn();
-		_exit(test_failures ? 1 : 0);
-	}
-	expect_exit(pid, 0, what);
-}
-
 int main(void)
 {
 	test_name = "t25_clet_sigmask";
 	require_syslets(NULL);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	in_child(case_mask, "mask and sigaltstack at a handoff");
-	in_child(case_sigsuspend, "sigsuspend in a clet");
-	in_child(case_ppoll, "ppoll with a temporary mask in a clet");
+	run_case(clet_case_setup, case_mask,
+		 "mask and sigaltstack at a handoff");
+	run_case(clet_case_setup, case_sigsuspend, "sigsuspend in a clet");
+	run_case(clet_case_setup, case_ppoll,
+		 "ppoll with a temporary mask in a clet");
 	return test_done();
 }
