@@ -330,7 +330,7 @@ static void child(const struct attr_case *c)
 	exit(test_failures);
 }
 
-static void run_case(const struct attr_case *c)
+static void run_attr_case(const struct attr_case *c)
 {
 	pid_t pid;
 
@@ -358,6 +358,6 @@ int main(void)
 	require_syslets(NULL);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		run_case(&cases[i]);
+		run_attr_case(&cases[i]);
 	return test_done();
 }
