@@ -55,14 +55,17 @@
  *
  * Signals after a handoff: the thread that finishes the work, and a parked
  * spare, carry no user context; they block every signal but SIGKILL and
- * SIGSTOP and pass any other signal directed at their thread to the
- * process, as if it had been sent with kill(): a thread of the process
- * that does not block it takes it. So do a signal sent to the old thread
- * id (tgkill, pthread_kill with glibc's cached id, a SIGEV_THREAD_ID
- * timer) and the SIGPIPE or SIGXFSZ of a write atom that runs after the
- * handoff. A signal pending for the old thread at the handoff moves with
- * the user context, as its mask does. None stays queued on a thread
- * without a user context.
+ * SIGSTOP. Any other signal directed at such a thread goes to the thread
+ * that now carries the user context it had, following later handoffs of
+ * that context, as if the thread id had moved with it: a signal sent to
+ * the old thread id (tgkill, pthread_kill with glibc's cached id, glibc's
+ * set*id() broadcast, a SIGEV_THREAD_ID timer) and the SIGPIPE or SIGXFSZ
+ * of a write atom that runs after the handoff reach the submitter's
+ * context. If that context's thread has exited, the process takes the
+ * signal, as from kill(). A signal pending for the old thread at the
+ * handoff moves with the user context, as its mask does. None stays
+ * queued on a thread without a user context. Once a parked spare takes
+ * over another context, its own id is that context's thread's again.
  *
  * Per-thread attributes do not change in a handoff: the user context only
  * moves to a spare whose credentials, personality, no_new_privs and
@@ -86,10 +89,11 @@
  * in its thread, with that thread's credentials: nothing ends it, so drop
  * privileges only once the clets that went async have posted their
  * completions. glibc's setuid() and the like signal every thread glibc
- * knows, by its thread id: if one of those threads' contexts was handed
- * off, the old id belongs to a thread that blocks the signal (see above)
- * and the call never returns. Drop privileges before such threads use
- * syslets, or with the raw system calls, thread by thread.
+ * knows, by its thread id, and wait for its handler: the signal follows a
+ * context that was handed off (see above), so the call returns with every
+ * context changed, unless such a context's old thread has since taken
+ * over another context (the call then never returns): drop privileges
+ * with the raw system calls, thread by thread, in such a program.
  */
 #ifndef _UAPI_LINUX_SYSLET_H
 #define _UAPI_LINUX_SYSLET_H

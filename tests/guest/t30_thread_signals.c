@@ -2,9 +2,9 @@
 /*
  * Thread-directed signals after a handoff (issue 11 §2 item 4): a signal
  * meant for the thread that gave its user context away, or for a spare,
- * goes to the process, where a user thread takes it, and one pending for
- * the context at the handoff moves with it; none stays queued, blocked,
- * on a runner or a parked spare.
+ * goes to the thread that carries that context now (here: this thread),
+ * and one pending for the context at the handoff moves with it; none
+ * stays queued, blocked, on a runner or a parked spare.
  *
  * Each case runs in a child (child_guard.h). The user threads block the
  * signal while it is sent, so where it went is visible at once in
@@ -114,7 +114,7 @@ static void handoff_to_spare(void)
 static void expect_handled_here(int sig, pid_t old_tid, const char *what)
 {
 	CHECK(is_pending(sig),
-	      "%s: signal %d not pending for the process (queued, blocked, "
+	      "%s: signal %d not pending for this thread (queued, blocked, "
 	      "on thread %d, which carries no user context)",
 	      what, sig, (int)old_tid);
 	block(sig, SIG_UNBLOCK);
@@ -165,7 +165,7 @@ static void case_tgkill(void)
 	/* The runner, old_tid, sleeps in the read (or is about to). */
 	CHECK_EQ(syscall(SYS_tgkill, getpid(), old_tid, SIGUSR1), 0);
 	CHECK(is_pending(SIGUSR1),
-	      "tgkill to the runner: SIGUSR1 not pending for the process");
+	      "tgkill to the runner: SIGUSR1 not pending for this thread");
 	CHECK_EQ(write(in[1], "t", 1), 1);
 	CHECK_EQ(reap(), 1);
 	expect_handled_here(SIGUSR1, old_tid, "tgkill to the runner");
