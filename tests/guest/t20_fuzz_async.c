@@ -1202,7 +1202,6 @@ static void make_cold_file(void)
 
 int main(int argc, char **argv)
 {
-	struct syslet_info before, after;
 	double t0;
 	int f;
 
@@ -1227,7 +1226,7 @@ int main(int argc, char **argv)
 	 * not a defect). Ignored here and in every child, which inherit it.
 	 */
 	signal(SIGHUP, SIG_IGN);
-	require_syslets(&before);
+	require_syslets(NULL);
 	printf("fuzz-async: seed %#llx, %llu chains and clet calls, guard "
 	       "%d s (t20_seed=%#llx t20_count=%llu reproduces the ops)\n",
 	       (unsigned long long)cfg.seed, (unsigned long long)cfg.count,
@@ -1247,7 +1246,6 @@ int main(int argc, char **argv)
 	supervise();
 	set_max_atoms(SYSLET_MAX_ATOMS_DEFAULT);
 	write_sysctl("/proc/sys/kernel/print-fatal-signals", 0);
-	after = get_info();
 	printf("fuzz-async: %llu calls (%llu chains, %llu clet calls) in %llu "
 	       "ops, %llu child processes, %.1f s in the guest\n",
 	       (unsigned long long)sh->calls, (unsigned long long)sh->chains,
@@ -1265,10 +1263,6 @@ int main(int argc, char **argv)
 	       "SIGSTOP %lu, SIGKILL %lu; hangs %lu\n",
 	       sent_usr1, (unsigned long long)sh->usr1, sent_stop, sent_kill,
 	       hangs);
-	printf("fuzz-async: syslet_info (all processes): cachemisses +%llu, "
-	       "completions +%llu\n",
-	       (unsigned long long)(after.cachemisses - before.cachemisses),
-	       (unsigned long long)(after.completions - before.completions));
 	for (f = 0; f < NR_FAMILIES; f++) {
 		const struct defect_family *d = &defect_families[f];
 
