@@ -122,14 +122,13 @@ static inline int set_max_atoms(unsigned long long v)
 }
 
 /*
- * Waits until thread @tid of process @pid sleeps (state S or D in
- * /proc/<pid>/task/<tid>/stat); 0, or -1 when the thread is gone. Only for
- * a thread blocked inside a system call that tells nobody it got there (a
- * SYSLET_SYNC atom's read): nothing but its state marks that event. The
- * caller makes sure the thread can sleep nowhere else by then. No time
- * limit here: the guest's per-test timeout is the hang guard.
+ * Waits until thread @tid of process @pid is in one of @states (letters of
+ * /proc/<pid>/task/<tid>/stat's state field); returns that state, or -1
+ * when the thread is gone. Only for an event that nothing but the
+ * thread's state marks. No time limit here: the guest's per-test timeout
+ * is the hang guard.
  */
-static inline int wait_task_asleep(pid_t pid, pid_t tid)
+static inline int wait_task_state(pid_t pid, pid_t tid, const char *states)
 {
 	char path[64], buf[512], *state;
 
@@ -148,10 +147,21 @@ static inline int wait_task_asleep(pid_t pid, pid_t tid)
 		buf[n] = '\0';
 		/* "tid (comm) S ...": comm may hold spaces and parentheses. */
 		state = strrchr(buf, ')');
-		if (state && (state[2] == 'S' || state[2] == 'D'))
-			return 0;
+		if (state && state[2] && strchr(states, state[2]))
+			return state[2];
 		sched_yield();
 	}
+}
+
+/*
+ * Waits until thread @tid of process @pid sleeps (state S or D): a thread
+ * blocked inside a system call that tells nobody it got there (a
+ * SYSLET_SYNC atom's read). The caller makes sure the thread can sleep
+ * nowhere else by then.
+ */
+static inline int wait_task_asleep(pid_t pid, pid_t tid)
+{
+	return wait_task_state(pid, tid, "SD") < 0 ? -1 : 0;
 }
 
 /*
