@@ -1106,7 +1106,30 @@ static void guard(int w)
 	}
 }
 
-/* Long runs say how far they got, every tenth of the count. */
+/* A /proc/meminfo field in KiB, or -1. */
+static long meminfo_kib(const char *field)
+{
+	char line[128];
+	size_t len = strlen(field);
+	long kib = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':') {
+			kib = atol(line + len + 1);
+			break;
+		}
+	fclose(f);
+	return kib;
+}
+
+/*
+ * Long runs say how far they got, every tenth of the count, with the
+ * kernel's unreclaimable slab and free memory: a leak per call shows as
+ * a steady rise across the lines.
+ */
 static void report_progress(void)
 {
 	static uint64_t next;
@@ -1116,11 +1139,13 @@ static void report_progress(void)
 		return;
 	if (next)
 		printf("fuzz-async: %llu calls, %llu hook handoffs, %llu "
-		       "failures, %.0f s\n",
+		       "failures, %.0f s, SUnreclaim %ld KiB, MemAvailable "
+		       "%ld KiB\n",
 		       (unsigned long long)calls,
 		       (unsigned long long)sh->hook_handoffs,
 		       (unsigned long long)sh->fails,
-		       (now_ms() - t_start) / 1e3);
+		       (now_ms() - t_start) / 1e3, meminfo_kib("SUnreclaim"),
+		       meminfo_kib("MemAvailable"));
 	next = (calls / (cfg.count / 10) + 1) * (cfg.count / 10);
 }
 
