@@ -19,6 +19,7 @@
  * EXTRA_SRCS: clets/clet_sys.c
  */
 #include "t20_fuzz_async.h"
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -922,6 +923,52 @@ static void spawn(int w)
 	k->next_signal = 1 + rnd_below(&sup_rng, 48);
 }
 
+/* A /proc file's first line, without its newline ("" if unreadable). */
+static void read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f) {
+		if (fgets(buf, (int)size, f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+/*
+ * Every thread of @pid as the kernel sees it: its state and the system
+ * call it is in ("running", or the number and arguments), so that a hang
+ * report names the thread that holds it up (a runner or a spare too).
+ */
+static void describe_tasks(pid_t pid)
+{
+	char path[96], stat[256], call[160], *state;
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		int tid = atoi(d->d_name);
+
+		if (tid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid,
+			 tid);
+		read_line(path, stat, sizeof(stat));
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall",
+			 (int)pid, tid);
+		read_line(path, call, sizeof(call));
+		state = strrchr(stat, ')');
+		printf("fuzz-async:   task %d of %d: state %c, syscall %s\n",
+		       tid, (int)pid, state && state[1] ? state[2] : '?', call);
+	}
+	closedir(dir);
+}
+
 static void describe_threads(int w)
 {
 	static const char *const phases[] = { "start", "feed", "collect",
@@ -937,6 +984,11 @@ static void describe_threads(int w)
 			       t, s->seq, op_names[s->op], phases[s->phase],
 			       s->child, now_ms() - s->op_start_ms);
 	}
+	if (workers[w].pid > 0)
+		describe_tasks(workers[w].pid);
+	for (t = 0; t < NTHREADS; t++)
+		if (sh->thr[w][t].child > 0)
+			describe_tasks(sh->thr[w][t].child);
 }
 
 /*
@@ -1132,8 +1184,9 @@ static long meminfo_kib(const char *field)
 
 /*
  * Long runs say how far they got, every tenth of the count, with the
- * kernel's unreclaimable slab and free memory: a leak per call shows as
- * a steady rise across the lines.
+ * kernel's unreclaimable slab, free memory and number of threads
+ * (/proc/loadavg's "running/total"): a leak per call shows as a steady
+ * rise across the lines.
  */
 static void report_progress(void)
 {
@@ -1142,15 +1195,21 @@ static void report_progress(void)
 
 	if (cfg.count < 100000 || calls < next)
 		return;
-	if (next)
+	if (next) {
+		char load[96], *threads;
+
+		read_line("/proc/loadavg", load, sizeof(load));
+		threads = strchr(load, '/');
 		printf("fuzz-async: %llu calls, %llu hook handoffs, %llu "
 		       "failures, %.0f s, SUnreclaim %ld KiB, MemAvailable "
-		       "%ld KiB\n",
+		       "%ld KiB, threads %ld\n",
 		       (unsigned long long)calls,
 		       (unsigned long long)sh->hook_handoffs,
 		       (unsigned long long)sh->fails,
 		       (now_ms() - t_start) / 1e3, meminfo_kib("SUnreclaim"),
-		       meminfo_kib("MemAvailable"));
+		       meminfo_kib("MemAvailable"),
+		       threads ? atol(threads + 1) : -1L);
+	}
 	next = (calls / (cfg.count / 10) + 1) * (cfg.count / 10);
 }
 
