@@ -163,11 +163,20 @@ static int run_one(const char *name, double *ms)
 		_exit(127);
 	}
 	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
 		struct timespec ts;
+		int wstatus;
+		pid_t r;
 
-		if (r == pid)
+		/*
+		 * As init, reap the test's orphans too (reparented to us): as
+		 * zombies they would pile up over a long run.
+		 */
+		while ((r = waitpid(-1, &wstatus, WNOHANG)) > 0 && r != pid)
+			;
+		if (r == pid) {
+			status = wstatus;
 			break;
+		}
 		if (r < 0 && errno != EINTR) {
 			sigprocmask(SIG_SETMASK, &old, NULL);
 			return 1;

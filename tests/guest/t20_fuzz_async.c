@@ -969,6 +969,67 @@ static void describe_tasks(pid_t pid)
 	closedir(dir);
 }
 
+/* The state letter of process @pid, or 0 once it is gone. */
+static char proc_state(int pid)
+{
+	char path[64], stat[256], *state;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	read_line(path, stat, sizeof(stat));
+	state = strrchr(stat, ')');
+	return state && state[1] ? state[2] : 0;
+}
+
+/*
+ * Processes the fuzz made that are still alive once every worker was
+ * reaped (orphans whose worker was killed): described, then SIGKILLed.
+ * One that survives SIGKILL for the guard is a failure.
+ */
+static void end_leftovers(void)
+{
+	char path[64], stat[256];
+	int pids[64], i, n = 0;
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+	double end;
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir)) && n < 64) {
+		int pid = atoi(d->d_name);
+
+		if (pid <= 1 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		read_line(path, stat, sizeof(stat));
+		if (!strstr(stat, "(t20_fuzz_async)") || proc_state(pid) == 'Z')
+			continue;
+		if (n < 8) {
+			printf("fuzz-async: left over: %s\n", stat);
+			describe_tasks(pid);
+		}
+		pids[n++] = pid;
+	}
+	closedir(dir);
+	printf("fuzz-async: %d processes left over\n", n);
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	end = now_ms() + cfg.guard_s * 1e3;
+	for (i = 0; i < n; i++) {
+		char c;
+
+		while ((c = proc_state(pids[i])) && c != 'Z' && now_ms() < end)
+			sched_yield();
+		if (c && c != 'Z') {
+			printf("fuzz-async: FAIL left-over process %d survives "
+			       "SIGKILL for %d s\n",
+			       pids[i], cfg.guard_s);
+			describe_tasks(pids[i]);
+			add(&sh->fails, 1);
+		}
+	}
+}
+
 static void describe_threads(int w)
 {
 	static const char *const phases[] = { "start", "feed", "collect",
@@ -1352,6 +1413,7 @@ int main(int argc, char **argv)
 	       "SIGSTOP %lu, SIGKILL %lu; hangs %lu\n",
 	       sent_usr1, (unsigned long long)sh->usr1, sent_stop, sent_kill,
 	       hangs);
+	end_leftovers();
 	for (f = 0; f < NR_FAMILIES; f++) {
 		const struct defect_family *d = &defect_families[f];
 
