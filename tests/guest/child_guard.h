@@ -22,30 +22,46 @@ static void child_guard_alarm(int sig)
 	(void)sig;
 }
 
+/* waitpid(@pid, @status, @options) that gives up after the guard. */
+static inline pid_t waitpid_guarded(pid_t pid, int *status, int options)
+{
+	struct sigaction sa = { .sa_handler = child_guard_alarm };
+	pid_t r;
+
+	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: EINTR */
+	alarm(CHILD_GUARD_S);
+	r = waitpid(pid, status, options);
+	alarm(0);
+	return r;
+}
+
 /*
  * Waits for @pid; returns its wait status, or -1 when it has not ended
  * within the guard (then it is SIGKILLed and, if that reaps it, reaped).
  */
 static inline int wait_child_guarded(pid_t pid)
 {
-	struct sigaction sa = { .sa_handler = child_guard_alarm };
 	int status = 0;
-	pid_t r;
 
-	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: EINTR */
-	alarm(CHILD_GUARD_S);
-	r = waitpid(pid, &status, 0);
-	alarm(0);
-	if (r == pid)
+	if (waitpid_guarded(pid, &status, 0) == pid)
 		return status;
 	kill(pid, SIGKILL);
-	alarm(CHILD_GUARD_S);
-	r = waitpid(pid, &status, 0);
-	alarm(0);
-	if (r != pid)
+	if (waitpid_guarded(pid, &status, 0) != pid)
 		printf("%s: child %d survives SIGKILL too\n", test_name,
 		       (int)pid);
 	return -1;
+}
+
+/*
+ * Waits for @pid, sent a stop signal, to be reported stopped; 1 if it was
+ * within the guard, 0 if not (it is left as it is).
+ */
+static inline int wait_stopped_guarded(pid_t pid)
+{
+	int status = 0;
+
+	return waitpid_guarded(pid, &status, WUNTRACED) == pid &&
+	       WIFSTOPPED(status);
 }
 
 /* CHECKs that @pid ends by exit(@code); @what names the case. */

@@ -122,6 +122,17 @@ static inline int set_max_atoms(unsigned long long v)
 }
 
 /*
+ * The state letter of a /proc/.../stat line, or 0: "pid (comm) S ...",
+ * where comm may hold spaces and parentheses.
+ */
+static inline char proc_stat_state(const char *line)
+{
+	const char *state = strrchr(line, ')');
+
+	return state && state[1] ? state[2] : 0;
+}
+
+/*
  * Waits until thread @tid of process @pid is in one of @states (letters of
  * /proc/<pid>/task/<tid>/stat's state field); returns that state, or -1
  * when the thread is gone. Only for an event that nothing but the
@@ -130,7 +141,7 @@ static inline int set_max_atoms(unsigned long long v)
  */
 static inline int wait_task_state(pid_t pid, pid_t tid, const char *states)
 {
-	char path[64], buf[512], *state;
+	char path[64], buf[512], state;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid,
 		 (int)tid);
@@ -145,10 +156,9 @@ static inline int wait_task_state(pid_t pid, pid_t tid, const char *states)
 		if (n <= 0)
 			return -1;
 		buf[n] = '\0';
-		/* "tid (comm) S ...": comm may hold spaces and parentheses. */
-		state = strrchr(buf, ')');
-		if (state && state[2] && strchr(states, state[2]))
-			return state[2];
+		state = proc_stat_state(buf);
+		if (state && strchr(states, state))
+			return state;
 		sched_yield();
 	}
 }

@@ -41,20 +41,17 @@ static void wait_counter_moves(void)
  */
 static void stop_cont_kill(pid_t pid, const char *what)
 {
-	int status = 0;
+	int status;
 
 	wait_counter_moves();
 	CHECK_EQ(kill(pid, SIGSTOP), 0);
-	alarm(CHILD_GUARD_S);
-	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status)) {
-		alarm(0);
+	if (!wait_stopped_guarded(pid)) {
 		CHECK(0, "%s: the process did not stop on SIGSTOP within %d s",
 		      what, CHILD_GUARD_S);
 		kill(pid, SIGKILL);
 		wait_child_guarded(pid);
 		return;
 	}
-	alarm(0);
 	CHECK_EQ(kill(pid, SIGCONT), 0);
 	wait_counter_moves();
 	CHECK_EQ(kill(pid, SIGKILL), 0);

@@ -943,7 +943,7 @@ static void read_line(const char *path, char *buf, size_t size)
  */
 static void describe_tasks(pid_t pid)
 {
-	char path[96], stat[256], call[160], *state;
+	char path[96], stat[256], call[160], state;
 	struct dirent *d;
 	DIR *dir;
 
@@ -962,22 +962,21 @@ static void describe_tasks(pid_t pid)
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall",
 			 (int)pid, tid);
 		read_line(path, call, sizeof(call));
-		state = strrchr(stat, ')');
+		state = proc_stat_state(stat);
 		printf("fuzz-async:   task %d of %d: state %c, syscall %s\n",
-		       tid, (int)pid, state && state[1] ? state[2] : '?', call);
+		       tid, (int)pid, state ? state : '?', call);
 	}
 	closedir(dir);
 }
 
 /* The state letter of process @pid, or 0 once it is gone. */
-static char proc_state(int pid)
+static char proc_state(int pid, char *stat, size_t size)
 {
-	char path[64], stat[256], *state;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	read_line(path, stat, sizeof(stat));
-	state = strrchr(stat, ')');
-	return state && state[1] ? state[2] : 0;
+	read_line(path, stat, size);
+	return proc_stat_state(stat);
 }
 
 /*
@@ -987,7 +986,7 @@ static char proc_state(int pid)
  */
 static void end_leftovers(void)
 {
-	char path[64], stat[256];
+	char stat[256];
 	int pids[64], i, n = 0;
 	struct dirent *d;
 	DIR *dir = opendir("/proc");
@@ -1000,9 +999,8 @@ static void end_leftovers(void)
 
 		if (pid <= 1 || pid == getpid())
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		read_line(path, stat, sizeof(stat));
-		if (!strstr(stat, "(t20_fuzz_async)") || proc_state(pid) == 'Z')
+		if (proc_state(pid, stat, sizeof(stat)) == 'Z' ||
+		    !strstr(stat, "(t20_fuzz_async)"))
 			continue;
 		if (n < 8) {
 			printf("fuzz-async: left over: %s\n", stat);
@@ -1018,7 +1016,8 @@ static void end_leftovers(void)
 	for (i = 0; i < n; i++) {
 		char c;
 
-		while ((c = proc_state(pids[i])) && c != 'Z' && now_ms() < end)
+		while ((c = proc_state(pids[i], stat, sizeof(stat))) &&
+		       c != 'Z' && now_ms() < end)
 			sched_yield();
 		if (c && c != 'Z') {
 			printf("fuzz-async: FAIL left-over process %d survives "

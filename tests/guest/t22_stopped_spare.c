@@ -81,10 +81,7 @@ int main(void)
 			CHECK(0, "round %u: no thread to stop", round);
 			break;
 		}
-		alarm(CHILD_GUARD_S);
-		if (waitpid(pid, &status, WUNTRACED) != pid ||
-		    !WIFSTOPPED(status)) {
-			alarm(0);
+		if (!wait_stopped_guarded(pid)) {
 			CHECK(0,
 			      "round %u: the process did not stop within %d s",
 			      round, CHILD_GUARD_S);
@@ -92,7 +89,6 @@ int main(void)
 			kill(pid, SIGCONT);
 			break;
 		}
-		alarm(0);
 		CHECK_EQ(kill(pid, SIGCONT), 0);
 		alarm(CHILD_GUARD_S);
 		if (waitpid(pid, &status, WCONTINUED) != pid ||

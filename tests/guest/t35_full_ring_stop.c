@@ -55,15 +55,12 @@ static void child(void)
 
 int main(void)
 {
-	struct sigaction sa = { .sa_handler = child_guard_alarm };
-	int status = 0;
 	pid_t pid;
 	char c;
 
 	test_name = "t35_full_ring_stop";
 	require_syslets(NULL);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: EINTR */
 	if (pipe(data_pipe) || pipe(ready_pipe) || pipe(go_pipe))
 		test_fail_now("pipe: %s", strerror(errno));
 	pid = fork_case();
@@ -75,13 +72,10 @@ int main(void)
 	}
 
 	CHECK_EQ(kill(pid, SIGSTOP), 0);
-	alarm(CHILD_GUARD_S);
-	if (waitpid(pid, &status, WUNTRACED) != pid || !WIFSTOPPED(status))
-		CHECK(0,
-		      "a process whose runner waits for ring room did not "
-		      "stop on SIGSTOP within %d s (status %#x)",
-		      CHILD_GUARD_S, status);
-	alarm(0);
+	CHECK(wait_stopped_guarded(pid),
+	      "a process whose runner waits for ring room did not stop on "
+	      "SIGSTOP within %d s",
+	      CHILD_GUARD_S);
 	CHECK_EQ(kill(pid, SIGCONT), 0);
 	CHECK_EQ(write(go_pipe[1], "g", 1), 1);
 	expect_exit(pid, 0, "both completions after the stop");
