@@ -185,8 +185,12 @@ static int run_one(const char *name, double *ms)
 		if (!timed_out && left_ms <= 0) {
 			emit("  %s: timeout after %d s, killing it\n", name,
 			     test_timeout_s);
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
+			/*
+			 * Everything but us: the test, and the processes it
+			 * made, whatever process group they lead (t20's
+			 * workers lead their own).
+			 */
+			kill(-1, SIGKILL);
 			timed_out = 1;
 		}
 		if (timed_out) {

@@ -8,7 +8,8 @@
 #
 #   tests/guest/run.sh [--icount] [--debug|--stock|--full-config]
 #                      [--timeout SEC] [--fuzz-seed N] [--fuzz-count N]
-#                      [--fuzz-long] [--fuzz-defects LIST] [TEST_GLOB...]
+#                      [--fuzz-long] [--fuzz-defects LIST] [--fuzz-guard SEC]
+#                      [--fuzz-hold] [--gdb PORT] [TEST_GLOB...]
 #
 # --debug boots the lockdep/KASAN/atomic-sleep kernel (kernel/build.sh
 # --debug) instead of the benchmark one. --stock boots the kernel without
@@ -26,6 +27,11 @@
 # (1,000,000 calls, for the debug kernel: raises the per-test timeout to
 # --timeout, then 6 h by default) and the known-defect families it
 # triggers (all, open, none or a list such as 1,7,rseq: t20_fuzz_async.h).
+# --fuzz-guard sets its hang guard (default 10 s, 30 s with --fuzz-long).
+# --fuzz-hold freezes t20 after its first hang report, the hung processes
+# as they are; --gdb PORT starts the guest stopped, with QEMU's gdbstub on
+# 127.0.0.1:PORT. tests/guest/hang-debug.sh uses both to sample where a
+# hung thread runs in the kernel.
 #
 # Console output of the guest goes to $OUT_DIR/console.log
 # (default build/guest-tests/) and the per-test lines to results.txt.
@@ -49,7 +55,7 @@ globs=()
 
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--timeout | --fuzz-seed | --fuzz-count | --fuzz-defects)
+	--timeout | --fuzz-seed | --fuzz-count | --fuzz-defects | --fuzz-guard | --gdb)
 		[ $# -ge 2 ] || { echo "guest tests: $1 needs a value" >&2; exit 2; } ;;
 	esac
 	case "$1" in
@@ -73,6 +79,9 @@ while [ $# -gt 0 ]; do
 	--fuzz-count) append+=("t20_count=$2"); shift 2 ;;
 	--fuzz-defects) append+=("t20_defects=$2"); shift 2 ;;
 	--fuzz-long) fuzz_long=1; shift ;;
+	--fuzz-guard) append+=("t20_guard=$2"); shift 2 ;;
+	--fuzz-hold) append+=("t20_hold=1"); shift ;;
+	--gdb) guest_args+=(--gdb "$2"); shift 2 ;;
 	*) globs+=("$1"); shift ;;
 	esac
 done

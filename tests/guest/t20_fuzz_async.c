@@ -14,7 +14,10 @@
  * and KASAN reports). The seed is printed; operation sequences and signal
  * points follow from it, thread interleavings do not.
  * Settings: t20_fuzz_async.h (t20_seed, t20_count, t20_long, t20_guard,
- * t20_defects in the environment, or the matching options).
+ * t20_defects, t20_hold in the environment, or the matching options).
+ * t20_hold=1 freezes the supervisor after its first hang report, with the
+ * hung processes as they are, for a debugger on QEMU's gdbstub
+ * (tests/guest/hang-debug.sh).
  *
  * EXTRA_SRCS: clets/clet_sys.c
  */
@@ -516,13 +519,22 @@ static long *volatile null_page; /* what a faulting clet reads */
 static void child_blocked_chain(struct slot *s)
 {
 	static int p[2];
+	long r;
 
 	if (pipe(p))
 		_exit(120);
 	s->v[1] = p[0], s->v[2] = (uintptr_t)s->buf, s->v[3] = 64;
 	chain_atom(s, 0, 0, __NR_read, -1, &s->v[1], &s->v[2], &s->v[3], NULL);
-	if (sys_async_exec(&s->atoms[0], &child_ring.ahu) != 0)
+	s->r[0] = 0x5eed;
+	r = sys_async_exec(&s->atoms[0], &child_ring.ahu);
+	if (r != 0) {
+		/* What the report cannot say from an exit status. */
+		dprintf(1,
+			"fuzz-async: child %d: async_exec of a read of an empty "
+			"pipe returned %ld, the read %lld (fd %d)\n",
+			(int)getpid(), r, (long long)s->r[0], p[0]);
 		_exit(121);
+	}
 }
 
 static long clet_child(unsigned long arg)
@@ -890,7 +902,7 @@ struct worker {
 static struct worker workers[NWORKERS];
 static uint64_t sup_rng;
 static double t_start;
-static unsigned long sent_usr1, sent_stop, sent_kill, hangs;
+static unsigned long sent_usr1, sent_stop, sent_kill, hangs, foreign_cont;
 
 static void spawn(int w)
 {
@@ -908,6 +920,7 @@ static void spawn(int w)
 	if (pid < 0)
 		test_fail_now("fork: %s", strerror(errno));
 	if (pid == 0) {
+		setpgid(0, 0); /* a process group of its own: see main() */
 		for (i = 0; i < NWORKERS; i++) {
 			if (workers[i].pid)
 				close(workers[i].fd);
@@ -916,6 +929,8 @@ static void spawn(int w)
 		progress_fd = p[1];
 		worker_main(w, seed);
 	}
+	/* Here too: no window in which it is still in ours. */
+	setpgid(pid, pid);
 	close(p[1]);
 	memset(k, 0, sizeof(*k));
 	k->pid = pid;
@@ -937,13 +952,62 @@ static void read_line(const char *path, char *buf, size_t size)
 }
 
 /*
- * Every thread of @pid as the kernel sees it: its state and the system
- * call it is in ("running", or the number and arguments), so that a hang
- * report names the thread that holds it up (a runner or a spare too).
+ * The signal lines of a /proc/<pid>/task/<tid>/status file, one line:
+ * what is pending for the thread and for the process, and what the
+ * thread blocks (a thread that should stop and does not).
+ */
+static void read_signal_state(const char *path, char *buf, size_t size)
+{
+	static const char *const keys[] = { "SigPnd:", "ShdPnd:", "SigBlk:" };
+	char line[128];
+	size_t used = 0, k;
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			size_t len = strlen(keys[k]);
+
+			if (strncmp(line, keys[k], len) || used >= size)
+				continue;
+			line[strcspn(line, "\n")] = '\0';
+			used += (size_t)snprintf(buf + used, size - used,
+						 " %.*s %s", (int)len - 1, line,
+						 line + len + 1);
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * Utime and stime (fields 14 and 15 of a stat line), in clock ticks: a
+ * thread in state R whose stime grows loops in the kernel.
+ */
+static void stat_times(const char *stat, unsigned long *utime,
+		       unsigned long *stime)
+{
+	const char *p = strrchr(stat, ')');
+
+	*utime = *stime = 0;
+	/* After ")": state is field 3; skip to field 14. */
+	for (int field = 2; p && field < 14; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		sscanf(p, " %lu %lu", utime, stime);
+}
+
+/*
+ * Every thread of @pid as the kernel sees it: its state, the system call
+ * it is in ("running", or the number and arguments), its CPU times and its
+ * signal state, so that a hang report names the thread that holds it up
+ * (a runner or a spare too) and says whether a signal reached it.
  */
 static void describe_tasks(pid_t pid)
 {
-	char path[96], stat[256], call[160], state;
+	char path[96], stat[512], call[160], sigs[160], state;
+	unsigned long utime, stime;
 	struct dirent *d;
 	DIR *dir;
 
@@ -962,9 +1026,15 @@ static void describe_tasks(pid_t pid)
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall",
 			 (int)pid, tid);
 		read_line(path, call, sizeof(call));
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status",
+			 (int)pid, tid);
+		read_signal_state(path, sigs, sizeof(sigs));
 		state = proc_stat_state(stat);
-		printf("fuzz-async:   task %d of %d: state %c, syscall %s\n",
-		       tid, (int)pid, state ? state : '?', call);
+		stat_times(stat, &utime, &stime);
+		printf("fuzz-async:   task %d of %d: state %c, syscall %s, "
+		       "utime %lu stime %lu,%s\n",
+		       tid, (int)pid, state ? state : '?', call, utime, stime,
+		       sigs);
 	}
 	closedir(dir);
 }
@@ -1058,13 +1128,9 @@ static void describe_threads(int w)
  */
 static void kill_worker(int w)
 {
-	int t;
-
 	kill(workers[w].pid, SIGKILL);
-	for (t = 0; t < NTHREADS; t++) {
-		if (sh->thr[w][t].child > 0)
-			kill(sh->thr[w][t].child, SIGKILL);
-	}
+	/* Then its children: its process group, the worker still in it. */
+	kill(-workers[w].pid, SIGKILL);
 	workers[w].killing = 1;
 	workers[w].since = now_ms();
 	sent_kill++;
@@ -1147,8 +1213,21 @@ static void worker_event(pid_t pid, int status)
 			kill(pid, SIGCONT);
 		return;
 	}
-	if (WIFCONTINUED(status))
+	if (WIFCONTINUED(status)) {
+		/*
+		 * We continue a worker only once we saw it stop, and no
+		 * job control SIGCONT reaches its group (main()).
+		 */
+		if (k->stopping) {
+			printf("fuzz-async: FAIL worker %d continued while "
+			       "stopping, by a SIGCONT the supervisor did not "
+			       "send\n",
+			       w);
+			foreign_cont++;
+			add(&sh->fails, 1);
+		}
 		return;
+	}
 	if (!(k->killing && WIFSIGNALED(status) &&
 	      WTERMSIG(status) == SIGKILL) &&
 	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
@@ -1159,17 +1238,31 @@ static void worker_event(pid_t pid, int status)
 		print_fatal_signal();
 		add(&sh->fails, 1);
 	}
-	for (w = 0; w < NTHREADS; w++) { /* its orphans */
-		int child = sh->thr[k - workers][w].child;
-
-		if (child > 0)
-			kill(child, SIGKILL);
-	}
+	/*
+	 * Its orphans: its process group, whose id stays theirs while one
+	 * lives (no other process can have been given it yet).
+	 */
+	kill(-pid, SIGKILL);
 	close(k->fd);
 	k->pid = 0;
 }
 
 /* The hang guard: an op, a stop or a kill that takes longer than it. */
+/*
+ * After a hang report: with t20_hold, keep the hung processes as they are
+ * (no SIGKILL, no further ops) until the guest's timeout, so that a
+ * debugger attached to QEMU's gdbstub sees them.
+ */
+static void hold_for_debugger(void)
+{
+	if (!cfg.hold)
+		return;
+	printf("fuzz-async: HOLD: frozen for a debugger (t20_hold=1)\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 static void guard(int w)
 {
 	struct worker *k = &workers[w];
@@ -1184,6 +1277,7 @@ static void guard(int w)
 		       w, (unsigned long long)sh->worker_seed[w], cfg.guard_s,
 		       k->ever_stopped ? " (it was stopped before)" : "");
 		describe_threads(w);
+		hold_for_debugger();
 		add(&sh->fails, 1);
 		if (k->ever_stopped)
 			add(&sh->hits[F_STOP], 1);
@@ -1196,6 +1290,7 @@ static void guard(int w)
 		       "within %d s of SIGSTOP\n",
 		       w, (unsigned long long)sh->worker_seed[w], cfg.guard_s);
 		describe_threads(w);
+		hold_for_debugger();
 		add(&sh->fails, 1);
 		add(&sh->hits[F_STOP], 1); /* only SIGSTOPped when fuzzed */
 		hangs++;
@@ -1214,6 +1309,7 @@ static void guard(int w)
 		       w, (unsigned long long)sh->worker_seed[w], t, s->seq,
 		       op_names[s->op]);
 		describe_threads(w);
+		hold_for_debugger();
 		add(&sh->fails, 1);
 		if (s->op > 0 && child_family[s->op - 1] != NO_FAMILY)
 			add(&sh->hits[child_family[s->op - 1]], 1);
@@ -1368,11 +1464,21 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/*
-	 * Our parent is guest_init, pid 1, which the kernel does not count
-	 * as a parent outside the process group: the group is orphaned, so
-	 * a member's exit while a child is stopped (the SIGSTOP families)
-	 * sends SIGHUP and SIGCONT to the whole group (POSIX job control,
-	 * not a defect). Ignored here and in every child, which inherit it.
+	 * POSIX job control: when a process whose parent is outside its
+	 * process group exits (an orphan of a killed worker: its parent is
+	 * now pid 1), and the group is orphaned (no member has a parent in
+	 * another group of the session; pid 1 does not count) and has a
+	 * stopped member, the kernel sends the whole group SIGHUP and
+	 * SIGCONT. In one group for everything, that SIGCONT cancelled
+	 * SIGSTOPs in flight elsewhere: a worker or a child that never
+	 * stopped, and a worker thread waiting for its child's stop for
+	 * ever. And the SIGHUP, queued because the receiver's leader was a
+	 * runner that blocks every signal, ended another thread's atom with
+	 * -EINTR (the fuzzer's "open findings", kernel/README.md). So each
+	 * worker leads a group of its own, with its children: its parent,
+	 * this process, is in another group of the session, so the group
+	 * is not orphaned while the worker lives. SIGHUP stays ignored,
+	 * here and in every child, for the groups of killed workers.
 	 */
 	signal(SIGHUP, SIG_IGN);
 	require_syslets(NULL);
@@ -1409,9 +1515,10 @@ int main(int argc, char **argv)
 	       (unsigned long long)sh->inline_done,
 	       (unsigned long long)sh->eintr);
 	printf("fuzz-async: signals sent: SIGUSR1 %lu (%llu handled), "
-	       "SIGSTOP %lu, SIGKILL %lu; hangs %lu\n",
+	       "SIGSTOP %lu, SIGKILL %lu; hangs %lu; stops cancelled by "
+	       "another SIGCONT %lu\n",
 	       sent_usr1, (unsigned long long)sh->usr1, sent_stop, sent_kill,
-	       hangs);
+	       hangs, foreign_cont);
 	end_leftovers();
 	for (f = 0; f < NR_FAMILIES; f++) {
 		const struct defect_family *d = &defect_families[f];

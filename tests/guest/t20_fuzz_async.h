@@ -67,6 +67,7 @@ struct fuzz_config {
 	uint64_t seed;
 	uint64_t count; /* chains + clet calls to make */
 	int guard_s;
+	int hold; /* 1: freeze after the first hang report (debugger) */
 	int defect[NR_FAMILIES]; /* 1: exercise this family */
 };
 
@@ -122,9 +123,9 @@ static inline void usage_error(const char *what, const char *value)
 	fprintf(stderr,
 		"t20_fuzz_async: bad %s '%s'\n"
 		"usage: t20_fuzz_async [--seed N] [--count N] [--long] "
-		"[--guard SEC] [--defects all|none|open|N,N...]\n"
+		"[--guard SEC] [--defects all|none|open|N,N...] [--hold]\n"
 		"(or t20_seed=, t20_count=, t20_long=1, t20_guard=, "
-		"t20_defects= in the environment)\n",
+		"t20_defects=, t20_hold=1 in the environment)\n",
 		what, value);
 	exit(2);
 }
@@ -180,9 +181,15 @@ static inline void parse_config(struct fuzz_config *cfg, int argc, char **argv)
 	int i, f;
 	int long_mode = getenv("t20_long") && !strcmp(getenv("t20_long"), "1");
 
+	cfg->hold = getenv("t20_hold") && !strcmp(getenv("t20_hold"), "1");
+
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--long")) {
 			long_mode = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "--hold")) {
+			cfg->hold = 1;
 			continue;
 		}
 		if (i + 1 >= argc)
