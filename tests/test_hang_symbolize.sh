@@ -5,13 +5,11 @@
 # words inside the text are named symbol+offset from a System.map, data
 # words and user-mode vCPUs are not, repeated words are shown once, and
 # bad usage exits 2.
-set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
 tool=$top/tests/guest/hang_symbolize.py
+name=test_hang_symbolize
+# shellcheck source=tests/tool_checks.sh
+. "$top/tests/tool_checks.sh"
 cat >"$tmp/System.map" <<'MAP'
 ffffffff81000000 T _stext
 ffffffff81055f00 T __task_pid_nr_ns
@@ -39,21 +37,17 @@ Thread 1 (Thread 1.1 (CPU#0 [running])):
 0xffffc90005463db0:	0xffff888000aaca00	0xffffffff81099786
 [Inferior 1 (process 1) detached]
 GDB
-out=$(python3 "$tool" "$tmp/System.map" "$tmp/samples.txt")
-rc=$?
 want="sample 1 vCPU 1: kernel rip __task_pid_nr_ns+0xa
     __x64_sys_getppid+0x6c
     __syslet_run_chain.constprop.0+0x86
 sample 1 vCPU 2: user rip 0x401000"
-if [ "$rc" != 0 ] || [ "$out" != "$want" ]; then
-	echo "FAIL: exit $rc, output:"
-	echo "$out" | sed 's/^/    /'
+if expect 0 named "$tmp/System.map" "$tmp/samples.txt" &&
+	[ "$(cat "$tmp/named.out")" != "$want" ]; then
+	echo "FAIL: named: output:"
+	sed 's/^/    /' "$tmp/named.out"
 	echo "  expected:"
-	echo "$want" | sed 's/^/    /'
+	printf '%s\n' "$want" | sed 's/^/    /'
 	fail=1
 fi
-python3 "$tool" "$tmp/System.map" >/dev/null 2>&1
-rc=$?
-[ "$rc" = 2 ] || { echo "FAIL: one argument: exit $rc, expected 2"; fail=1; }
-[ "$fail" = 0 ] && echo "PASS: test_hang_symbolize"
-exit "$fail"
+expect 2 usage "$tmp/System.map"
+finish

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # Sourced by the tests of the harness's Python tools (test_compare.sh,
-# test_across_runs.sh, test_exports.sh) and test_gate.sh: a skip (77) without python3, a
+# test_across_runs.sh, test_exports.sh, test_hang_symbolize.sh) and
+# test_gate.sh: a skip (77) without python3, a
 # scratch folder $tmp removed on exit, $fail, and checks of one run of the
 # tool. Set tool (the script under test) and name (the test's name)
 # before sourcing.
