@@ -1474,7 +1474,8 @@ int main(int argc, char **argv)
 	 * stopped, and a worker thread waiting for its child's stop for
 	 * ever. And the SIGHUP, queued because the receiver's leader was a
 	 * runner that blocks every signal, ended another thread's atom with
-	 * -EINTR (the fuzzer's "open findings", kernel/README.md). So each
+	 * -EINTR (a kernel defect, fixed since: t36_ignored_signals; both
+	 * in kernel/README.md, the fuzzer's findings). So each
 	 * worker leads a group of its own, with its children: its parent,
 	 * this process, is in another group of the session, so the group
 	 * is not orphaned while the worker lives. SIGHUP stays ignored,
