@@ -3,8 +3,8 @@
 # tests/guest/hang_symbolize.py on gdb's output for two vCPUs (the format
 # of gdb 13 against QEMU's gdbstub): kernel instruction pointers and stack
 # words inside the text are named symbol+offset from a System.map, data
-# words and user-mode vCPUs are not, repeated words are shown once, and
-# bad usage exits 2.
+# words and user-mode vCPUs are not, a word repeated next to itself is
+# shown once, and bad usage exits 2.
 top=$(cd "$(dirname "$0")/.." && pwd)
 tool=$top/tests/guest/hang_symbolize.py
 name=test_hang_symbolize

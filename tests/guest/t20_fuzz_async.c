@@ -1247,11 +1247,11 @@ static void worker_event(pid_t pid, int status)
 	k->pid = 0;
 }
 
-/* The hang guard: an op, a stop or a kill that takes longer than it. */
 /*
- * After a hang report: with t20_hold, keep the hung processes as they are
- * (no SIGKILL, no further ops) until the guest's timeout, so that a
- * debugger attached to QEMU's gdbstub sees them.
+ * After a hang report: with t20_hold, the supervisor stops for good (no
+ * SIGKILL for the hung processes, no more signals or workers) until the
+ * guest's timeout, so that a debugger attached to QEMU's gdbstub sees
+ * them as they are.
  */
 static void hold_for_debugger(void)
 {
@@ -1263,6 +1263,7 @@ static void hold_for_debugger(void)
 		pause();
 }
 
+/* The hang guard: an op, a stop or a kill that takes longer than it. */
 static void guard(int w)
 {
 	struct worker *k = &workers[w];
