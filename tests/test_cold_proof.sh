@@ -86,7 +86,11 @@ fi
 # Without root: posix_fadvise, dentries warm. Not "cold", anywhere.
 cp "$bin" "$tmp/sysletbench"
 mkdir "$tmp/user" && chown 65534:65534 "$tmp/user"
+# The build tree may lie below a directory the user cannot search (a
+# clone in a 0700 mktemp dir): it keeps CAP_DAC_READ_SEARCH, which
+# searches and reads but writes nothing, so drop_caches stays closed.
 udir=$(cd "$tmp/user" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=+dac_read_search --ambient-caps=+dac_read_search \
 	"$tmp/sysletbench" run -q -d data -o results -n 20 -c hot,cold -j 1 \
 	-r 2 -m 1 -b baseline_sync) || { echo "FAIL: user run exited $?"; fail=1; }
 python3 - "$tmp/user/$udir" <<'PY' || fail=1
