@@ -25,6 +25,8 @@
 #   kernel/profile/insn-profile.sh [--backends [--size BYTES] [--email]
 #       [--private-files]] [--all] [--out FILE]
 #
+# KERNEL_IMAGE=PATH profiles that bzImage (vmlinux and System.map beside
+# it) instead of the series' cached one: another series, to compare with.
 # Needs gdb, and vmlinux + System.map beside the cached bzImage (kernel/
 # build.sh keeps them; an image cached by an older build.sh: rebuild it
 # with FORCE=1 kernel/build.sh).
@@ -51,7 +53,12 @@ for t in gdb qemu-system-x86_64 cpio gzip gcc; do
 	command -v "$t" >/dev/null || die "$t is not installed"
 done
 
-kernel=$("$top/kernel/build.sh" | tail -n 1) || die "kernel build failed"
+if [ -n "${KERNEL_IMAGE:-}" ]; then
+	kernel=$KERNEL_IMAGE
+	[ -r "$kernel" ] || die "KERNEL_IMAGE $kernel is not readable"
+else
+	kernel=$("$top/kernel/build.sh" | tail -n 1) || die "kernel build failed"
+fi
 image_dir=$(dirname "$kernel")
 for f in vmlinux System.map; do
 	[ -r "$image_dir/$f" ] ||
