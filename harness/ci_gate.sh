@@ -123,6 +123,13 @@ if [ "$host_only" = 1 ] && [ "$ci" = 1 ]; then
 	exit 1
 fi
 
+# The commit the build was configured at may be older than the tree's
+# (cmake records it once): name the tree's, as run_all.sh does.
+if [ -z "${SYSLETBENCH_GIT_COMMIT:-}" ]; then
+	SYSLETBENCH_GIT_COMMIT=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	export SYSLETBENCH_GIT_COMMIT
+fi
+
 out=$build/ci-gate
 rm -rf "$out"
 mkdir -p "$out" || exit 1
