@@ -30,6 +30,10 @@
 # all) in its own cache dir (bisect/ in the cache, own src, obj and
 # ccache), reports the time of each and names the first prefix that does
 # not build (exit 1). Slow: for an occasional CI job, not for ctest.
+# With --boot it also boots each prefix's image under QEMU
+# (guest/run-guest.sh, guest/boot_init.c as /init): the prefix must reach
+# user space and power off with no panic or oops on the console; which
+# syslet system calls it answers goes into the report.
 # Option: --full builds the series on defconfig + guest.config (SMP, the
 # preemption model, audit, page-table isolation and retpolines of a real
 # user's kernel): tests/guest/run.sh --full-config. Like --deb, its own
@@ -56,9 +60,10 @@ flavour=""
 print_key=0
 stock=""
 bisect=""
+boot=""
 deb=""
 base_config=tinyconfig	# a make target, or a config file (--deb --config)
-usage="usage: kernel/build.sh [--debug|--stock|--full|--bisect|--deb [--config FILE]] [--key]"
+usage="usage: kernel/build.sh [--debug|--stock|--full|--bisect [--boot]|--deb [--config FILE]] [--key]"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--debug) fragments+=("$here/config/debug.config"); flavour="-debug" ;;
@@ -74,10 +79,15 @@ while [ $# -gt 0 ]; do
 		shift ;;
 	--key) print_key=1 ;;
 	--bisect) bisect=1 ;;
+	--boot) boot=1 ;;
 	*) echo "$usage" >&2; exit 2 ;;
 	esac
 	shift
 done
+if [ -n "$boot" ] && [ -z "$bisect" ]; then
+	echo "kernel/build.sh: --boot goes with --bisect" >&2
+	exit 2
+fi
 if [ "$base_config" != tinyconfig ] && [ "$base_config" != defconfig ] && [ -z "$deb" ]; then
 	echo "kernel/build.sh: --config goes with --deb" >&2
 	exit 2
@@ -151,6 +161,14 @@ bisect_series() {
 	bisect_scratch=$(mktemp -d)
 	trap 'rm -rf "$bisect_scratch"' EXIT
 	cp "$here/build.sh" "$bisect_scratch/"
+	if [ -n "$boot" ]; then
+		command -v qemu-system-x86_64 >/dev/null ||
+			die "--boot needs qemu-system-x86_64"
+		boot_init=$bisect_scratch/boot_init
+		gcc -static -O2 -Wall -Wextra -Werror -I"$here/../atoms" \
+			-o "$boot_init" "$here/guest/boot_init.c" ||
+			die "cannot build guest/boot_init.c"
+	fi
 	mkdir "$bisect_scratch/patches" "$bisect_scratch/config"
 	series_syms=$(series_symbols "${patches[@]}")
 	start=$(date +%s)
@@ -166,11 +184,31 @@ bisect_series() {
 			log "bisect: prefix 1-$n does not build: first bad patch $(basename "${patches[n - 1]}")"
 			return 1
 		fi
-		rm -rf "$(dirname "$image")"
 		log "bisect: prefix 1-$n builds ($(basename "${patches[n - 1]}"), $(( $(date +%s) - t0 )) s)"
+		if [ -n "$boot" ] && ! boot_prefix "$n" "$image"; then
+			log "bisect: prefix 1-$n does not boot: first bad patch $(basename "${patches[n - 1]}")"
+			return 1
+		fi
+		rm -rf "$(dirname "$image")"
 	done
-	log "bisect: all $total prefixes build ($(( $(date +%s) - start )) s)"
+	log "bisect: all $total prefixes build$([ -z "$boot" ] || echo " and boot") ($(( $(date +%s) - start )) s)"
 }
+
+# --bisect --boot: boot prefix N's IMAGE with boot_init as /init; its
+# console log stays in bisect/boot-N.log.
+boot_prefix() {
+	local n=$1 image=$2 console=$cache/bisect/boot-$1.log t0 status=0
+	t0=$(date +%s)
+	"$here/guest/run-guest.sh" --kernel "$image" --timeout 300 \
+		--log "$console" "$boot_init" >/dev/null 2>&1 || status=$?
+	if [ "$status" != 0 ] || ! grep -q '^boot-check: user space reached' "$console"; then
+		log "bisect: prefix 1-$n: run-guest status $status, console in $console:"
+		tail -n 20 "$console" >&2
+		return 1
+	fi
+	log "bisect: prefix 1-$n boots ($(( $(date +%s) - t0 )) s; $(sed -n 's/^boot-check: syscalls: //p' "$console" | tr -d '\r'))"
+}
+
 if [ -n "$bisect" ]; then
 	bisect_series
 	exit

@@ -103,6 +103,7 @@ done
 [ -n "$disk" ] || disk=$work/disk.img
 rm -f "$disk"
 truncate -s "${disk_mb}M" "$disk"
+# shellcheck disable=SC2054 # one -E value: mke2fs separates its options by commas
 mkfs_args=(-q -F -E lazy_itable_init=0,lazy_journal_init=0)
 [ -n "$populate" ] && mkfs_args+=(-d "$populate")
 mkfs.ext4 "${mkfs_args[@]}" "$disk" >/dev/null || die "mkfs.ext4 failed"
@@ -164,6 +165,7 @@ probe_kvm() {
 		elif [ "$status" = 124 ]; then
 			verdict="tcg /dev/kvm exists but a probe boot under -enable-kvm did not reach /init in 25 s"
 		else
+			# shellcheck disable=SC1003 # tr deletes quotes and backslashes
 			err=$(tail -n 1 "$pdir/err" | tr -d '"\\')
 			verdict="tcg /dev/kvm exists but qemu -enable-kvm exited $status before /init: ${err:-no message}"
 		fi
