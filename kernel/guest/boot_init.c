@@ -32,7 +32,8 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (uname(&u) == 0)
-		printf("boot-check: user space reached, kernel %s\n", u.release);
+		printf("boot-check: user space reached, kernel %s\n",
+		       u.release);
 	else
 		printf("boot-check: user space reached, uname: errno %d\n",
 		       errno);
