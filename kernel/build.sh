@@ -32,8 +32,9 @@
 # not build (exit 1). Slow: for an occasional CI job, not for ctest.
 # With --boot it also boots each prefix's image under QEMU
 # (guest/run-guest.sh, guest/boot_init.c as /init): the prefix must reach
-# user space and power off with no panic or oops on the console; which
-# syslet system calls it answers goes into the report.
+# user space and power off with no panic, oops, BUG or WARNING on the
+# console (run-guest.sh's scan); which syslet system calls it answers
+# goes into the report.
 # Option: --full builds the series on defconfig + guest.config (SMP, the
 # preemption model, audit, page-table isolation and retpolines of a real
 # user's kernel): tests/guest/run.sh --full-config. Like --deb, its own
@@ -199,11 +200,12 @@ bisect_series() {
 boot_prefix() {
 	local n=$1 image=$2 console=$cache/bisect/boot-$1.log t0 status=0
 	t0=$(date +%s)
+	# run-guest's own lines (and its reason for a failure) go to stderr.
 	"$here/guest/run-guest.sh" --kernel "$image" --timeout 300 \
-		--log "$console" "$boot_init" >/dev/null 2>&1 || status=$?
-	if [ "$status" != 0 ] || ! grep -q '^boot-check: user space reached' "$console"; then
-		log "bisect: prefix 1-$n: run-guest status $status, console in $console:"
-		tail -n 20 "$console" >&2
+		--log "$console" "$boot_init" >/dev/null || status=$?
+	if [ "$status" != 0 ] || ! grep -qs '^boot-check: user space reached' "$console"; then
+		log "bisect: prefix 1-$n: run-guest status $status, console in $console"
+		[ ! -f "$console" ] || tail -n 20 "$console" >&2
 		return 1
 	fi
 	log "bisect: prefix 1-$n boots ($(( $(date +%s) - t0 )) s; $(sed -n 's/^boot-check: syscalls: //p' "$console" | tr -d '\r'))"
